@@ -1,0 +1,87 @@
+/**
+ * Captures the fixtures in fixtures/ from real processes, with our own `capture` command.
+ * Run: npm run build && npx tsx scripts/make-fixtures.ts [name…]
+ * Each scenario starts a real process in a known wait, captures it with
+ * `bin/proctriage capture`, and ends it. Re-run after a change of the capture format.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
+import {
+  spawnEpollIdle,
+  spawnFutexLockQueue,
+  spawnPipeReader,
+  spawnSleeper,
+  spawnStopped,
+  spawnWaitpidParent,
+  spawnZombie,
+  stopAll,
+  type Spawned,
+} from '../test/support/spawners.js';
+
+interface Scenario {
+  readonly name: string;
+  readonly description: string;
+  readonly start: () => Promise<Spawned>;
+  /** Which pid to capture (default: the spawned pid). */
+  readonly target?: (s: Spawned) => number;
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'waitpid-parent', description: 'sh waiting in wait4 for its child sleep', start: () => spawnWaitpidParent() },
+  { name: 'epoll-idle-node', description: 'an idle node event loop (main thread in epoll_pwait, workers in futex)', start: () => spawnEpollIdle() },
+  { name: 'futex-lock-queue', description: '4 threads blocked on one pthread mutex held by a sleeping thread', start: () => spawnFutexLockQueue(4) },
+  { name: 'pipe-reader', description: 'cat blocked reading an empty pipe', start: () => spawnPipeReader() },
+  { name: 'nanosleep', description: 'sleep 1000 in clock_nanosleep', start: () => spawnSleeper() },
+  { name: 'stopped', description: 'sleep stopped by SIGSTOP (state T)', start: () => spawnStopped() },
+  { name: 'zombie', description: 'an exited child its parent never reaped (state Z)', start: () => spawnZombie(), target: (s) => s.related.zombie! },
+  { name: 'cpu-contended', description: 'four busy shell loops on a 2-core machine: CPU PSI some avg10 above 20 %, the target on CPU', start: () => spawnCpuHogs(4) },
+];
+
+function cpuSomeAvg10(): number {
+  const m = /^some avg10=(\d+\.\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+async function waitForQuiet(): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (cpuSomeAvg10() > 5 && Date.now() < deadline) await sleep(1000);
+}
+
+/** Busy loops until the machine's CPU pressure shows it (avg10 needs a few seconds to rise). */
+async function spawnCpuHogs(n: number): Promise<Spawned> {
+  const hogs = Array.from({ length: n }, () => spawn('sh', ['-c', 'while :; do :; done'], { stdio: 'ignore' }));
+  const deadline = Date.now() + 60_000;
+  while (cpuSomeAvg10() < 20 && Date.now() < deadline) await sleep(500);
+  const stop = async () => {
+    for (const h of hogs) h.kill('SIGKILL');
+  };
+  return { pid: hogs[0]!.pid!, waitingTids: [], related: {}, stop };
+}
+
+const root = join(import.meta.dirname, '..');
+const wanted = new Set(process.argv.slice(2));
+
+async function main(): Promise<void> {
+  for (const scenario of SCENARIOS) {
+    if (wanted.size > 0 && !wanted.has(scenario.name)) continue;
+    // Capture on a quiet machine so that a fixture about one process is not also about load.
+    if (scenario.name !== 'cpu-contended') await waitForQuiet();
+    const spawned = await scenario.start();
+    try {
+      const pid = scenario.target ? scenario.target(spawned) : spawned.pid;
+      const out = join(root, 'fixtures', scenario.name);
+      rmSync(out, { recursive: true, force: true });
+      execFileSync(process.execPath, [join(root, 'bin/proctriage'), 'capture', String(pid), '-o', out, '--samples', '2', '--interval', '500', '--scenario', scenario.description], { stdio: 'inherit' });
+    } finally {
+      await spawned.stop();
+    }
+  }
+  await stopAll();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,149 @@
+/**
+ * Writes hand-made variants of captured fixtures for kernels we cannot boot here: the same
+ * processes as older kernels would show them. Each is marked `"synthetic": true` in meta.json
+ * and cites the kernel source it follows. Run after make-fixtures.ts:
+ *   npx tsx scripts/make-synthetic-fixtures.ts
+ */
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const fixtures = join(import.meta.dirname, '..', 'fixtures');
+
+/** A wait site as an older kernel prints it: wchan and the frames of /proc/PID/stack. */
+interface OldSite {
+  readonly wchan: string;
+  readonly stack: readonly string[];
+}
+
+interface Variant {
+  readonly name: string;
+  readonly from: string;
+  readonly kernelRelease: string;
+  readonly source: string;
+  readonly scenario: string;
+  /** wchan as captured (suffix stripped) → the older kernel's site. */
+  readonly sites: Readonly<Record<string, OldSite>>;
+  /** What to do with /proc/pressure: keep, drop `full` from cpu (pre-5.13), or remove it (no PSI). */
+  readonly psi: 'keep' | 'cpu-some-only' | 'absent';
+}
+
+const frames = (names: readonly string[]) => names.map((n, i) => `[<0>] ${n}+0x${(0x40 + i * 0x1c).toString(16)}/0x${(0x200 + i * 0x40).toString(16)}\n`).join('');
+
+const VARIANTS: readonly Variant[] = [
+  {
+    name: 'kernel-4.19-epoll-idle-node',
+    from: 'epoll-idle-node',
+    kernelRelease: '4.19.0-27-amd64',
+    source:
+      'Linux v4.19: fs/eventpoll.c ep_poll() (not inlined, called from do_epoll_wait), kernel/futex.c futex_wait_queue_me() ' +
+      '(renamed futex_wait_queue in 5.16), arch/x86/entry/common.c do_syscall_64; PSI first appeared in 4.20 (kernel/sched/psi.c), so /proc/pressure is absent.',
+    scenario: 'an idle node event loop as a 4.19 kernel shows it: ep_poll, futex_wait_queue_me, no PSI',
+    sites: {
+      do_epoll_wait: { wchan: 'ep_poll', stack: ['ep_poll', 'do_epoll_wait', '__x64_sys_epoll_pwait', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+      futex_do_wait: { wchan: 'futex_wait_queue_me', stack: ['futex_wait_queue_me', 'futex_wait', 'do_futex', '__x64_sys_futex', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'absent',
+  },
+  {
+    name: 'kernel-5.10-pipe-reader',
+    from: 'pipe-reader',
+    kernelRelease: '5.10.0-30-amd64',
+    source:
+      'Linux v5.10: fs/pipe.c pipe_read() sleeps in wait_event_interruptible_exclusive (pipe_wait() was no longer used by pipe_read since 5.6 and removed in 5.9); ' +
+      'fs/read_write.c new_sync_read/vfs_read/ksys_read; kernel/sched/psi.c before 5.13 has no cpu "full" line (added by "psi: Add PSI_CPU_FULL state").',
+    scenario: 'cat blocked reading an empty pipe as a 5.10 kernel shows it: pipe_read, cpu PSI without full',
+    sites: {
+      anon_pipe_read: { wchan: 'pipe_read', stack: ['pipe_read', 'new_sync_read', 'vfs_read', 'ksys_read', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'cpu-some-only',
+  },
+  {
+    name: 'kernel-5.4-pipe-reader',
+    from: 'pipe-reader',
+    kernelRelease: '5.4.0-150-generic',
+    source: 'Linux v5.4: fs/pipe.c pipe_read() calls pipe_wait() (until commit 0ddad21d3e99, 5.6); fs/read_write.c __vfs_read; PSI cpu has only "some" before 5.13.',
+    scenario: 'cat blocked reading an empty pipe as a 5.4 kernel shows it: pipe_wait',
+    sites: {
+      anon_pipe_read: { wchan: 'pipe_wait', stack: ['pipe_wait', 'pipe_read', 'new_sync_read', '__vfs_read', 'vfs_read', 'ksys_read', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'cpu-some-only',
+  },
+  {
+    name: 'kernel-5.15-futex-lock-queue',
+    from: 'futex-lock-queue',
+    kernelRelease: '5.15.0-91-generic',
+    source: 'Linux v5.15: kernel/futex.c futex_wait_queue_me() (the futex code was split into kernel/futex/ and the function renamed futex_wait_queue in 5.16).',
+    scenario: 'threads queued on one pthread mutex as a 5.15 kernel shows them: futex_wait_queue_me',
+    sites: {
+      futex_do_wait: { wchan: 'futex_wait_queue_me', stack: ['futex_wait_queue_me', 'futex_wait', 'do_futex', '__x64_sys_futex', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+      hrtimer_nanosleep: { wchan: 'hrtimer_nanosleep', stack: ['hrtimer_nanosleep', '__x64_sys_clock_nanosleep', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'keep',
+  },
+  {
+    name: 'kernel-6.6-futex-lock-queue',
+    from: 'futex-lock-queue',
+    kernelRelease: '6.6.30-generic',
+    source: 'Linux v6.6: kernel/futex/waitwake.c futex_wait_queue() (renamed from futex_wait_queue_me in 5.16; futex_do_wait replaced it in 6.16).',
+    scenario: 'threads queued on one pthread mutex as a 6.6 kernel shows them: futex_wait_queue',
+    sites: {
+      futex_do_wait: { wchan: 'futex_wait_queue', stack: ['futex_wait_queue', 'futex_wait', 'do_futex', '__x64_sys_futex', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'keep',
+  },
+];
+
+function rewriteSample(sampleDir: string, variant: Variant): void {
+  const procDir = join(sampleDir, 'proc');
+  for (const pid of readdirSync(procDir).filter((n) => /^\d+$/.test(n))) {
+    const taskDir = join(procDir, pid, 'task');
+    if (!existsSync(taskDir)) continue;
+    for (const tid of readdirSync(taskDir)) {
+      const wchanPath = join(taskDir, tid, 'wchan');
+      if (!existsSync(wchanPath)) continue;
+      const current = readFileSync(wchanPath, 'utf8').trim().split('.')[0] ?? '';
+      const site = variant.sites[current];
+      if (!site) continue;
+      writeFileSync(wchanPath, site.wchan);
+      const stackPath = join(taskDir, tid, 'stack');
+      if (existsSync(stackPath)) writeFileSync(stackPath, frames(site.stack));
+    }
+  }
+  const osrelease = join(procDir, 'sys', 'kernel', 'osrelease');
+  if (existsSync(osrelease)) writeFileSync(osrelease, `${variant.kernelRelease}\n`);
+  const pressure = join(procDir, 'pressure');
+  const errorsPath = join(sampleDir, 'errors.json');
+  const errors = JSON.parse(readFileSync(errorsPath, 'utf8')) as Record<string, unknown>;
+  if (variant.psi === 'absent') {
+    rmSync(pressure, { recursive: true, force: true });
+    rmSync(join(sampleDir, 'cgroup'), { recursive: true, force: true });
+    for (const r of ['cpu', 'memory', 'io', 'irq']) {
+      errors[`proc/pressure/${r}`] = { kind: 'unsupported', errno: 'ENOENT', message: 'no such file or directory' };
+    }
+    for (const key of Object.keys(errors)) if (key.startsWith('cgroup/')) delete errors[key];
+  } else if (variant.psi === 'cpu-some-only') {
+    for (const file of [join(pressure, 'cpu')]) {
+      if (existsSync(file)) writeFileSync(file, readFileSync(file, 'utf8').split('\n').filter((l) => !l.startsWith('full')).join('\n'));
+    }
+  }
+  writeFileSync(errorsPath, `${JSON.stringify(errors, null, 1)}\n`);
+}
+
+for (const variant of VARIANTS) {
+  const src = join(fixtures, variant.from);
+  const dst = join(fixtures, variant.name);
+  rmSync(dst, { recursive: true, force: true });
+  cpSync(src, dst, { recursive: true, verbatimSymlinks: true });
+  const meta = JSON.parse(readFileSync(join(dst, 'meta.json'), 'utf8')) as Record<string, unknown> & { samples: { dir: string }[] };
+  for (const s of meta.samples) rewriteSample(join(dst, 'samples', s.dir), variant);
+  const out = {
+    ...meta,
+    kernelRelease: variant.kernelRelease,
+    synthetic: true,
+    source: variant.source,
+    scenario: variant.scenario,
+    howMade: `hand-written: scripts/make-synthetic-fixtures.ts rewrote the wait sites of the captured fixture "${variant.from}" as kernel ${variant.kernelRelease} prints them`,
+  };
+  writeFileSync(join(dst, 'meta.json'), `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`wrote ${dst}`);
+}

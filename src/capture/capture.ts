@@ -1,0 +1,125 @@
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProcessGoneError } from '../diagnose/diagnose.js';
+import { UserError } from '../procfs/errors.js';
+import type { ProcFs } from '../procfs/procfs.js';
+import { takeSample } from '../sample/sampler.js';
+import { liveHostFacts } from '../session/host.js';
+import { processVanished } from '../session/live.js';
+import { TOOL_VERSION } from '../version.js';
+import { CAPTURE_FORMAT_VERSION, type CaptureMeta, type CaptureSampleMeta } from './format.js';
+import { RecordingProcFs } from './recording-procfs.js';
+
+export interface CaptureOptions {
+  readonly fs: ProcFs;
+  readonly pid: number;
+  readonly outDir: string;
+  readonly samples: number;
+  readonly intervalMs: number;
+  /** Keep the whole command line (it may hold secrets); by default only the program name. */
+  readonly includeCmdline: boolean;
+  readonly scenario?: string;
+  readonly howMade?: string;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface CaptureResult {
+  readonly dir: string;
+  readonly samples: number;
+  /** Files that could not be read, by kind (denied, vanished, …). */
+  readonly errorCounts: Readonly<Record<string, number>>;
+  /** The process exited before all samples were taken. */
+  readonly exitedEarly: boolean;
+}
+
+/** The program name alone: argv[0] without its directory. */
+function reducedCmdline(raw: string): string {
+  const argv0 = raw.split('\0', 1)[0] ?? '';
+  return `${basename(argv0)}\0`;
+}
+
+function checkTarget(outDir: string): void {
+  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
+    throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
+  }
+}
+
+/**
+ * Sample a live process N times into a fixture directory. Written to a temporary
+ * directory beside the target and renamed at the end, so an interrupted capture never
+ * leaves a half fixture that replays as valid.
+ */
+export async function captureProcess(options: CaptureOptions): Promise<CaptureResult> {
+  const outDir = resolve(options.outDir);
+  checkTarget(outDir);
+  mkdirSync(dirname(outDir), { recursive: true });
+  const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+  const onSignal = () => {
+    cleanup();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const host = liveHostFacts(options.fs);
+    const sampleMetas: CaptureSampleMeta[] = [];
+    const errorCounts: Record<string, number> = {};
+    let comm = '?';
+    let exitedEarly = false;
+    for (let i = 0; i < options.samples; i++) {
+      if (i > 0) await sleep(options.intervalMs);
+      const dir = String(i).padStart(4, '0');
+      const sampleDir = join(tmp, 'samples', dir);
+      mkdirSync(sampleDir, { recursive: true });
+      const recorder = new RecordingProcFs(options.fs, sampleDir);
+      recorder.readText('sys/kernel/osrelease');
+      const sample = takeSample(recorder, options.pid);
+      if (processVanished(sample)) {
+        const stat = sample.process.stat;
+        if (i === 0) throw new ProcessGoneError(options.pid, false, stat.ok ? { kind: 'vanished', path: String(options.pid), message: 'exited' } : stat.error);
+        rmSync(sampleDir, { recursive: true, force: true });
+        exitedEarly = true;
+        break;
+      }
+      if (sample.process.stat.ok) comm = sample.process.stat.value.comm;
+      const cmdline = options.fs.readText(`${options.pid}/cmdline`);
+      if (cmdline.ok) recorder.writeExtra(`${options.pid}/cmdline`, options.includeCmdline ? cmdline.value : reducedCmdline(cmdline.value));
+      writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(recorder.errors, null, 1)}\n`);
+      for (const e of Object.values(recorder.errors)) errorCounts[e.kind] = (errorCounts[e.kind] ?? 0) + 1;
+      sampleMetas.push({ dir, tMonoMs: sample.tMonoMs, tWallMs: sample.tWallMs });
+      options.onProgress?.(i + 1, options.samples);
+    }
+    const meta: CaptureMeta = {
+      format: 'proctriage-capture',
+      formatVersion: CAPTURE_FORMAT_VERSION,
+      toolVersion: TOOL_VERSION,
+      pid: options.pid,
+      comm,
+      kernelRelease: host.kernelRelease,
+      arch: host.arch,
+      clockTicksPerSecond: host.clockTicksPerSecond,
+      cpuCount: host.cpuCount,
+      intervalMs: options.intervalMs,
+      samples: sampleMetas,
+      createdAt: new Date().toISOString(),
+      howMade: options.howMade ?? `proctriage capture ${options.pid} --samples ${options.samples} --interval ${options.intervalMs}`,
+      synthetic: false,
+      ...(options.scenario ? { scenario: options.scenario } : {}),
+      fullCmdline: options.includeCmdline,
+    };
+    writeFileSync(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    if (existsSync(outDir)) rmSync(outDir, { recursive: true });
+    renameSync(tmp, outDir);
+    return { dir: outDir, samples: sampleMetas.length, errorCounts, exitedEarly };
+  } catch (err) {
+    cleanup();
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}

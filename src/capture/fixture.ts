@@ -1,0 +1,133 @@
+import { lstatSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../procfs/errors.js';
+import { createFixtureProcFs, type ProcFs, type RecordedError } from '../procfs/procfs.js';
+import { readSmallFile } from './small-file.js';
+import { CAPTURE_FORMAT_VERSION, type CaptureMeta, type CaptureSampleMeta, type ErrorsFile } from './format.js';
+
+/** meta.json and errors.json are small; anything bigger is not ours. */
+const MAX_META_BYTES = 1024 * 1024;
+
+export interface LoadedCapture {
+  readonly dir: string;
+  readonly meta: CaptureMeta;
+  /** A ProcFs over sample `index`, re-raising that sample's recorded errors. */
+  procFs(index: number): ProcFs;
+}
+
+/** Exit code 4 (README "Exit codes"): the capture cannot be used. */
+const BAD_CAPTURE_EXIT = 4;
+
+function bad(dir: string, why: string): UserError {
+  return new UserError(`${dir}: not a usable capture: ${why}`, BAD_CAPTURE_EXIT);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkSample(dir: string, s: unknown, i: number): CaptureSampleMeta {
+  if (!isRecord(s) || typeof s.dir !== 'string' || typeof s.tMonoMs !== 'number' || typeof s.tWallMs !== 'number') {
+    throw bad(dir, `meta.json samples[${i}] needs dir, tMonoMs and tWallMs`);
+  }
+  if (!/^\d{4}$/.test(s.dir)) throw bad(dir, `meta.json samples[${i}].dir must be four digits, got ${JSON.stringify(s.dir).slice(0, 40)}`);
+  return { dir: s.dir, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs };
+}
+
+export function validateMeta(dir: string, raw: unknown): CaptureMeta {
+  if (!isRecord(raw)) throw bad(dir, 'meta.json is not a JSON object');
+  if (raw.format !== 'proctriage-capture') throw bad(dir, 'meta.json is not a proctriage capture (format field)');
+  if (typeof raw.formatVersion !== 'number') throw bad(dir, 'meta.json has no formatVersion');
+  if (raw.formatVersion > CAPTURE_FORMAT_VERSION) {
+    throw bad(dir, `it is format ${raw.formatVersion}, newer than this proctriage understands (${CAPTURE_FORMAT_VERSION}); upgrade proctriage`);
+  }
+  const need = (key: string, type: 'string' | 'number' | 'boolean') => {
+    if (typeof raw[key] !== type) throw bad(dir, `meta.json field ${key} must be a ${type}`);
+  };
+  need('pid', 'number');
+  need('kernelRelease', 'string');
+  need('clockTicksPerSecond', 'number');
+  if (raw.arch !== 'x86_64' && raw.arch !== 'aarch64') throw bad(dir, `meta.json arch must be x86_64 or aarch64, got ${JSON.stringify(raw.arch)}`);
+  if (!Array.isArray(raw.samples) || raw.samples.length === 0) throw bad(dir, 'meta.json lists no samples');
+  const samples = raw.samples.map((s, i) => checkSample(dir, s, i));
+  return {
+    format: 'proctriage-capture',
+    formatVersion: raw.formatVersion,
+    toolVersion: typeof raw.toolVersion === 'string' ? raw.toolVersion : 'unknown',
+    pid: raw.pid as number,
+    comm: typeof raw.comm === 'string' ? raw.comm : '?',
+    kernelRelease: raw.kernelRelease as string,
+    arch: raw.arch,
+    clockTicksPerSecond: raw.clockTicksPerSecond as number,
+    cpuCount: typeof raw.cpuCount === 'number' ? raw.cpuCount : 1,
+    intervalMs: typeof raw.intervalMs === 'number' ? raw.intervalMs : 0,
+    samples,
+    createdAt: typeof raw.createdAt === 'string' ? raw.createdAt : '',
+    howMade: typeof raw.howMade === 'string' ? raw.howMade : '',
+    synthetic: raw.synthetic === true,
+    ...(typeof raw.source === 'string' ? { source: raw.source } : {}),
+    ...(typeof raw.scenario === 'string' ? { scenario: raw.scenario } : {}),
+    fullCmdline: raw.fullCmdline === true,
+  };
+}
+
+function parseJson(dir: string, name: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw bad(dir, `${name} is not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function readJsonText(dir: string, path: string): string | null {
+  try {
+    return readSmallFile(path, MAX_META_BYTES);
+  } catch (err) {
+    throw bad(dir, err instanceof Error ? err.message : String(err));
+  }
+}
+
+function loadErrors(dir: string, sampleDir: string): ErrorsFile {
+  const text = readJsonText(dir, join(sampleDir, 'errors.json'));
+  if (text === null) return {};
+  const raw = parseJson(dir, `${sampleDir}/errors.json`, text);
+  if (!isRecord(raw)) throw bad(dir, 'errors.json is not a JSON object');
+  const out: ErrorsFile = {};
+  const kinds = new Set(['vanished', 'denied', 'unsupported', 'malformed', 'io']);
+  for (const [key, value] of Object.entries(raw)) {
+    if (!isRecord(value) || typeof value.kind !== 'string' || !kinds.has(value.kind)) throw bad(dir, `errors.json entry ${JSON.stringify(key).slice(0, 60)} has no valid kind`);
+    out[key] = { kind: value.kind as RecordedError['kind'], message: typeof value.message === 'string' ? value.message : '', ...(typeof value.errno === 'string' ? { errno: value.errno } : {}) };
+  }
+  return out;
+}
+
+/** Open a capture directory: validate meta.json, refuse anything that is not a real directory. */
+export function loadCapture(dir: string): LoadedCapture {
+  let real: string;
+  try {
+    if (!lstatSync(dir).isDirectory()) throw bad(dir, 'not a directory');
+    real = realpathSync(dir);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw bad(dir, 'no such directory');
+  }
+  const metaText = readJsonText(dir, join(real, 'meta.json'));
+  if (metaText === null) throw bad(dir, 'no meta.json (was it written by `proctriage capture`?)');
+  const meta = validateMeta(dir, parseJson(dir, 'meta.json', metaText));
+  return {
+    dir: real,
+    meta,
+    procFs(index: number): ProcFs {
+      const s = meta.samples[index];
+      if (!s) throw bad(dir, `it has no sample ${index}`);
+      const sampleDir = join(real, 'samples', s.dir);
+      try {
+        if (!lstatSync(sampleDir).isDirectory()) throw bad(dir, `samples/${s.dir} is not a directory`);
+      } catch (err) {
+        if (err instanceof UserError) throw err;
+        throw bad(dir, `samples/${s.dir} is missing`);
+      }
+      return createFixtureProcFs({ sampleDir, recordedErrors: loadErrors(dir, sampleDir) });
+    },
+  };
+}

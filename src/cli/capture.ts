@@ -1,0 +1,37 @@
+import { captureProcess } from '../capture/capture.js';
+import { createProcFs } from '../procfs/procfs.js';
+import { EXIT } from './errors.js';
+
+export interface CaptureCliOptions {
+  readonly output: string;
+  readonly samples: number;
+  readonly interval: number;
+  readonly includeCmdline: boolean;
+  readonly procRoot: string;
+  readonly scenario?: string;
+}
+
+export async function runCapture(pid: number, options: CaptureCliOptions): Promise<number> {
+  const tty = process.stderr.isTTY;
+  const result = await captureProcess({
+    fs: createProcFs({ root: options.procRoot }),
+    pid,
+    outDir: options.output,
+    samples: options.samples,
+    intervalMs: options.interval,
+    includeCmdline: options.includeCmdline,
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+    onProgress: (done, total) => {
+      if (tty && total > 1) process.stderr.write(`\rproctriage: captured sample ${done}/${total}`);
+    },
+  });
+  if (tty && options.samples > 1) process.stderr.write('\n');
+  const errors = Object.entries(result.errorCounts).map(([k, n]) => `${n} ${k}`).join(', ');
+  process.stdout.write(
+    `captured ${result.samples} sample${result.samples === 1 ? '' : 's'} of pid ${pid} into ${result.dir}` +
+      `${errors ? ` (unreadable files recorded: ${errors})` : ''}` +
+      `${result.exitedEarly ? '; the process exited before the last sample' : ''}\n` +
+      `replay it with: proctriage triage --replay ${result.dir}\n`,
+  );
+  return EXIT.ok;
+}

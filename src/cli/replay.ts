@@ -1,0 +1,28 @@
+import { loadCapture } from '../capture/fixture.js';
+import { UserError } from '../procfs/errors.js';
+import { ReplaySession } from '../session/replay.js';
+import { ReplayFeed } from '../ui/feeds.js';
+import { requireTerminal, runInTerminal } from '../ui/run.js';
+import { EXIT } from './errors.js';
+
+export interface ReplayCliOptions {
+  readonly interval: number;
+  readonly threshold: number;
+  /** 1-based sample to open on; the last by default. */
+  readonly sample?: number;
+}
+
+export async function runReplay(dir: string, options: ReplayCliOptions): Promise<number> {
+  requireTerminal(`proctriage triage --replay ${dir}`);
+  const capture = loadCapture(dir);
+  const session = new ReplaySession(capture, { threshold: options.threshold });
+  const count = session.sampleCount;
+  if (options.sample !== undefined && options.sample > count) {
+    throw new UserError(`${dir} holds ${count} sample${count === 1 ? '' : 's'}; --sample ${options.sample} is past the end`, EXIT.usage);
+  }
+  const startIndex = (options.sample ?? count) - 1;
+  const feed = new ReplayFeed(session);
+  // An unusable capture fails here, as one line, before the screen is taken over.
+  feed.view(startIndex);
+  return runInTerminal({ title: `proctriage replay ${dir}`, feed, intervalMs: options.interval, startIndex });
+}

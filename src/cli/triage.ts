@@ -1,0 +1,70 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadCapture } from '../capture/fixture.js';
+import { ProcessGoneError } from '../diagnose/diagnose.js';
+import type { Diagnosis } from '../diagnose/types.js';
+import { UserError } from '../procfs/errors.js';
+import { createProcFs } from '../procfs/procfs.js';
+import { renderTextReport } from '../report/text.js';
+import { styleFor } from '../report/style.js';
+import { LiveSession } from '../session/live.js';
+import { ReplaySession } from '../session/replay.js';
+import { EXIT } from './errors.js';
+
+export interface TriageOptions {
+  readonly replay?: string;
+  readonly interval: number;
+  readonly threshold: number;
+  readonly json: boolean;
+  readonly procRoot: string;
+  readonly all: boolean;
+  readonly verbose: boolean;
+}
+
+/** Show progress on stderr only where a person is watching. */
+function progress(message: string): () => void {
+  if (!process.stderr.isTTY) return () => {};
+  process.stderr.write(`\r${message}`);
+  return () => process.stderr.write(`\r${' '.repeat(message.length)}\r`);
+}
+
+async function liveDiagnosis(pid: number, options: TriageOptions): Promise<Diagnosis> {
+  const session = new LiveSession(createProcFs({ root: options.procRoot }), pid, { threshold: options.threshold });
+  session.step();
+  const done = progress(`proctriage: measuring pid ${pid} for ${options.interval} ms…`);
+  try {
+    await sleep(options.interval);
+  } finally {
+    done();
+  }
+  const second = session.step();
+  if (second.ended) {
+    const stat = second.sample?.process.stat;
+    throw new ProcessGoneError(pid, true, stat && !stat.ok ? stat.error : { kind: 'vanished', path: String(pid), message: second.ended.message });
+  }
+  return second.diagnosis!;
+}
+
+function replayDiagnosis(dir: string, pid: number | undefined, options: TriageOptions): Diagnosis {
+  const capture = loadCapture(dir);
+  if (pid !== undefined && pid !== capture.meta.pid) {
+    throw new UserError(`the capture in ${dir} is of pid ${capture.meta.pid}, not ${pid}`);
+  }
+  const step = new ReplaySession(capture, { threshold: options.threshold }).last();
+  return step.diagnosis!;
+}
+
+export async function runTriage(pid: number | undefined, options: TriageOptions): Promise<number> {
+  let diagnosis: Diagnosis;
+  if (options.replay !== undefined) {
+    diagnosis = replayDiagnosis(options.replay, pid, options);
+  } else {
+    if (pid === undefined) throw new UserError('triage needs a PID (or --replay DIR). Try: proctriage triage $$', EXIT.usage);
+    diagnosis = await liveDiagnosis(pid, options);
+  }
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(diagnosis, null, 2)}\n`);
+  } else {
+    process.stdout.write(renderTextReport(diagnosis, { style: styleFor(process.stdout), maxThreads: options.all ? Infinity : 40, verbose: options.verbose }));
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,55 @@
+import type { Model } from '../sample/model.js';
+import type { HostFacts, ThreadSnapshot } from '../sample/types.js';
+import { isKernelThreadFlags } from '../parsers/stat.js';
+import { classifyThread } from './classify.js';
+import type { ThreadDiagnosis, WaitGroup } from './types.js';
+import type { WaitKind } from './wait-kinds.js';
+
+export function diagnoseThread(thread: ThreadSnapshot, model: Model, host: HostFacts): ThreadDiagnosis {
+  const stat = thread.stat.ok ? thread.stat.value : null;
+  const rates = model.rates?.threads.get(thread.tid) ?? null;
+  const wait = classifyThread({
+    state: stat?.state ?? '?',
+    comm: stat?.comm ?? '?',
+    isKernelThread: stat ? isKernelThreadFlags(stat.flags) : false,
+    wchan: thread.wchan,
+    stack: thread.stack,
+    syscall: thread.syscall,
+    arch: host.arch,
+  });
+  return {
+    tid: thread.tid,
+    comm: stat?.comm ?? '?',
+    state: stat?.state ?? '?',
+    cpuPercent: rates?.cpuPercent ?? null,
+    voluntarySwitchesPerSec: rates?.voluntarySwitchesPerSec ?? null,
+    involuntarySwitchesPerSec: rates?.involuntarySwitchesPerSec ?? null,
+    runqueueDelayMsPerSec: rates?.runqueueDelayMsPerSec ?? null,
+    stack: thread.stack.ok ? thread.stack.value.map((f) => f.symbol) : [],
+    wait,
+  };
+}
+
+const KIND_WORDS: Partial<Record<WaitKind, string>> = {
+  running: 'running',
+  unknown: 'an unknown wait (not visible to this user)',
+};
+
+/** Group threads waiting on the same thing, biggest group first: "31 threads in waitpid (do_wait)". */
+export function groupWaits(threads: readonly ThreadDiagnosis[]): WaitGroup[] {
+  const groups = new Map<string, { kind: WaitKind; fn: string | null; tids: number[] }>();
+  for (const t of threads) {
+    const key = `${t.wait.kind}\u0000${t.wait.function ?? ''}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { kind: t.wait.kind, fn: t.wait.function, tids: [] }));
+    g.tids.push(t.tid);
+  }
+  return [...groups.values()]
+    .sort((a, b) => b.tids.length - a.tids.length || a.kind.localeCompare(b.kind))
+    .map((g) => {
+      const n = g.tids.length;
+      const what = KIND_WORDS[g.kind] ?? `in ${g.kind}`;
+      const where = g.fn && g.kind !== 'running' ? ` (${g.fn})` : '';
+      return { kind: g.kind, function: g.fn, count: n, tids: g.tids, label: `${n} thread${n === 1 ? '' : 's'} ${what}${where}` };
+    });
+}

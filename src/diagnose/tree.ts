@@ -1,0 +1,318 @@
+import type { Evidence, NextCommand, PressureView, ProcessFacts, PsiReading, ThreadDiagnosis, TreeStep, Verdict, WaitGroup } from './types.js';
+import type { WaitKind } from './wait-kinds.js';
+import { futexStyle } from './futex-style.js';
+
+/** What the tree looks at; all of it measured before the walk. */
+export interface TreeInput {
+  readonly process: ProcessFacts;
+  readonly threads: readonly ThreadDiagnosis[];
+  readonly groups: readonly WaitGroup[];
+  readonly system: PressureView;
+  readonly cgroup: PressureView | null;
+  /** false for a single sample: no CPU %, no rates. */
+  readonly haveRates: boolean;
+  readonly threshold: number;
+  readonly cpuCount: number;
+}
+
+export interface TreeResult {
+  readonly verdict: Verdict;
+  readonly path: TreeStep[];
+  readonly next: NextCommand[];
+}
+
+/** Waits that mean the thread is stuck on something slow rather than idle by design. */
+const BLOCKED_KINDS: ReadonlySet<WaitKind> = new Set(['disk-io', 'reclaim', 'kernel-lock', 'uninterruptible', 'frozen', 'vfork', 'file-lock']);
+/** Waits that are usually idle-by-design (an event loop, a sleeping timer, a parked pool). */
+const IDLE_KINDS: ReadonlySet<WaitKind> = new Set(['epoll', 'poll', 'sleep', 'signal', 'event-fd', 'idle', 'io_uring', 'tty']);
+
+const fmt = (n: number | null, digits = 1, unit = ''): string => (n === null ? 'n/a' : `${n.toFixed(digits)}${unit}`);
+
+function psiEvidence(view: PressureView, r: PsiReading): Evidence[] {
+  const where = view.scope === 'system' ? `/proc/pressure/${r.resource}` : `cgroup ${view.path ?? '/'} ${r.resource}.pressure`;
+  const out: Evidence[] = [];
+  if (r.some) out.push({ label: `${view.scope} ${r.resource} some avg10`, value: `${r.some.avg10.toFixed(2)} %`, source: where });
+  else if (r.full) out.push({ label: `${view.scope} ${r.resource} full avg10`, value: `${r.full.avg10.toFixed(2)} %`, source: where });
+  if (r.someIntervalPercent !== null) {
+    out.push({ label: `${view.scope} ${r.resource} some, this interval`, value: `${r.someIntervalPercent.toFixed(2)} %`, source: `${where} (total)` });
+  }
+  return out;
+}
+
+function contendedResources(view: PressureView | null): PsiReading[] {
+  if (!view || view.unavailable) return [];
+  return view.readings.filter((r) => r.contended).sort((a, b) => (b.some?.avg10 ?? b.full?.avg10 ?? 0) - (a.some?.avg10 ?? a.full?.avg10 ?? 0));
+}
+
+function pressureStep(input: TreeInput): { step: TreeStep; contended: PsiReading[]; scope: string } {
+  const { system, cgroup, threshold } = input;
+  const evidence: Evidence[] = [];
+  for (const view of [system, cgroup]) {
+    if (!view) continue;
+    if (view.unavailable) {
+      evidence.push({ label: `${view.scope} PSI`, value: 'unavailable', source: view.unavailable });
+      continue;
+    }
+    for (const r of view.readings) {
+      if (r.unavailable) continue;
+      evidence.push(...psiEvidence(view, r));
+    }
+  }
+  const sys = contendedResources(system);
+  const cg = contendedResources(cgroup);
+  const contended = sys.length > 0 ? sys : cg;
+  const scope = sys.length > 0 ? 'the system' : cg.length > 0 ? `its cgroup (${cgroup?.path ?? '/'})` : '';
+  let answer: string;
+  if (system.unavailable && (!cgroup || cgroup.unavailable)) {
+    answer = `Unknown: ${system.unavailable}. Judging from the process alone.`;
+  } else if (contended.length > 0) {
+    answer = `Yes: ${scope} is contended on ${contended.map((r) => `${r.resource} (${(r.some ?? r.full)!.avg10.toFixed(1)} % > ${threshold} %)`).join(', ')}.`;
+  } else {
+    answer = `No: every PSI avg10 is at or below ${threshold} %; the slowness, if any, is in the process itself.`;
+  }
+  return {
+    step: { id: 'pressure', question: `Is the system or the process's cgroup contended (PSI some avg10 > ${threshold} %)?`, answer, evidence },
+    contended,
+    scope,
+  };
+}
+
+function count(threads: readonly ThreadDiagnosis[], pred: (t: ThreadDiagnosis) => boolean): number {
+  return threads.reduce((n, t) => n + (pred(t) ? 1 : 0), 0);
+}
+
+type Resource = 'cpu' | 'memory' | 'io' | 'network';
+
+const NETWORK_SITES = /^(sock|tcp|udp|unix)/;
+
+function resourceFromProcess(input: TreeInput): { resource: Resource | null; evidence: Evidence[]; reason: string } {
+  const { process: p, threads } = input;
+  const evidence: Evidence[] = [
+    { label: 'process CPU', value: input.haveRates ? `${fmt(p.cpuPercent)} % of one core` : 'n/a (one sample)', source: `/proc/${p.pid}/stat utime+stime` },
+    { label: 'major faults', value: input.haveRates ? `${fmt(p.majorFaultsPerSec)} /s` : 'n/a', source: `/proc/${p.pid}/stat majflt` },
+    { label: 'disk read / write', value: input.haveRates ? `${fmt(bytesPerSecK(p.readBytesPerSec))} / ${fmt(bytesPerSecK(p.writeBytesPerSec))} KiB/s` : 'n/a', source: `/proc/${p.pid}/io` },
+  ];
+  const dIo = count(threads, (t) => t.wait.kind === 'disk-io');
+  const reclaim = count(threads, (t) => t.wait.kind === 'reclaim');
+  const net = count(threads, (t) => t.wait.kind === 'socket' || (t.wait.site !== null && NETWORK_SITES.test(t.wait.site)));
+  const onCpu = count(threads, (t) => t.state === 'R');
+  if (reclaim > 0) evidence.push({ label: 'threads in memory reclaim', value: String(reclaim), source: 'wchan/stack' });
+  if (dIo > 0) evidence.push({ label: 'threads waiting on disk I/O', value: String(dIo), source: 'wchan/stack' });
+  if (net > 0) evidence.push({ label: 'threads waiting on sockets', value: String(net), source: 'wchan/syscall' });
+  if (onCpu > 0) evidence.push({ label: 'threads running (R)', value: String(onCpu), source: 'stat' });
+  if (reclaim > 0 || (p.majorFaultsPerSec ?? 0) > 100) return { resource: 'memory', evidence, reason: reclaim > 0 ? `${reclaim} thread(s) are reclaiming memory` : 'it takes many major page faults' };
+  if (dIo > 0) return { resource: 'io', evidence, reason: `${dIo} thread(s) wait on disk I/O` };
+  if ((p.cpuPercent ?? 0) >= 50 || onCpu > 0) return { resource: 'cpu', evidence, reason: onCpu > 0 ? `${onCpu} thread(s) are on or waiting for a CPU` : 'it burns CPU' };
+  if (net > 0) return { resource: 'network', evidence, reason: `${net} thread(s) wait on sockets` };
+  return { resource: null, evidence, reason: 'no resource stands out' };
+}
+
+function bytesPerSecK(v: number | null): number | null {
+  return v === null ? null : v / 1024;
+}
+
+function nextFor(resource: Resource | null, pid: number, cgroupPath: string | null): NextCommand[] {
+  const cg = cgroupPath && cgroupPath !== '/' ? `/sys/fs/cgroup${cgroupPath}` : '/sys/fs/cgroup';
+  switch (resource) {
+    case 'cpu':
+      return [
+        { command: 'top -H -o %CPU', why: 'see which threads of the machine use the CPUs' },
+        { command: `perf top -p ${pid}`, why: 'see which functions this process burns CPU in' },
+        { command: `cat ${cg}/cpu.stat`, why: 'check CPU quota throttling (nr_throttled, throttled_usec)' },
+      ];
+    case 'memory':
+      return [
+        { command: 'vmstat 1', why: 'watch swapping (si/so) and free memory' },
+        { command: `cat ${cg}/memory.events`, why: 'check oom/oom_kill/high events of the cgroup' },
+        { command: `grep -E 'VmRSS|VmSwap' /proc/${pid}/status`, why: "the process's resident and swapped memory" },
+      ];
+    case 'io':
+      return [
+        { command: 'iostat -x 1', why: 'see device utilisation, queue depth and latency (r_await/w_await)' },
+        { command: `pidstat -d -p ${pid} 1`, why: "this process's disk reads and writes over time" },
+        { command: 'biolatency', why: 'block I/O latency histogram (bcc/bpftrace tools)' },
+      ];
+    case 'network':
+      return [
+        { command: `ss -tnpi | grep 'pid=${pid},'`, why: "this process's TCP connections, queues and RTT" },
+        { command: 'nstat -az | grep -iE "retrans|overflow|drop"', why: 'retransmits and listen overflows system-wide' },
+      ];
+    default:
+      return [];
+  }
+}
+
+function groupsLine(groups: readonly WaitGroup[], filter: (g: WaitGroup) => boolean): string {
+  return groups.filter(filter).map((g) => `${g.count} in ${g.kind}${g.function ? ` (${g.function})` : ''}`).join(', ');
+}
+
+function offCpuNext(groups: readonly WaitGroup[], input: TreeInput): NextCommand[] {
+  const pid = input.process.pid;
+  const out: NextCommand[] = [];
+  const kinds = new Set(groups.map((g) => g.kind));
+  if (kinds.has('waitpid')) {
+    const children = input.threads.flatMap((t) => (t.wait.kind === 'waitpid' ? [t.tid] : []));
+    out.push({ command: `ps --ppid ${pid} -o pid,stat,wchan:32,comm`, why: `the children ${children.length > 1 ? 'these threads wait' : 'it waits'} for: triage them next (proctriage triage CHILD_PID)` });
+  }
+  if (kinds.has('futex')) {
+    out.push({ command: `offcputime -p ${pid}`, why: 'user stacks of the futex waiters: which lock or condition variable (bcc tools)' });
+    out.push({ command: `gdb -p ${pid} -batch -ex 'thread apply all bt'`, why: 'user-space stacks show who holds the lock (pauses the process briefly)' });
+  }
+  if (kinds.has('disk-io') || kinds.has('kernel-lock') || kinds.has('uninterruptible')) {
+    out.push({ command: `cat /proc/${pid}/task/*/stack`, why: 'kernel stacks of the D-state threads (root)' });
+    out.push({ command: 'iostat -x 1', why: 'is the device behind the D-state threads saturated?' });
+  }
+  if (kinds.has('socket') || kinds.has('epoll') || kinds.has('poll')) {
+    out.push({ command: `ss -tnpi | grep 'pid=${pid},'`, why: 'the sockets it waits on: peers, queues, RTT' });
+  }
+  if (kinds.has('pipe')) out.push({ command: `ls -l /proc/${pid}/fd`, why: 'which pipe it reads: find the writer with `lsof` on the pipe inode' });
+  if (out.length === 0) out.push({ command: `offcputime -p ${pid}`, why: 'where the threads sleep, with user and kernel stacks (bcc tools)' });
+  return out;
+}
+
+function intermittentStep(input: TreeInput): TreeStep {
+  const evidence: Evidence[] = [];
+  let spikes: string[] = [];
+  const view = input.system.unavailable ? null : input.system;
+  if (view) {
+    for (const r of view.readings) {
+      const line = r.some ?? r.full;
+      if (!line) continue;
+      evidence.push({ label: `${r.resource} avg10 / avg60 / avg300`, value: `${line.avg10.toFixed(2)} / ${line.avg60.toFixed(2)} / ${line.avg300.toFixed(2)} %`, source: `/proc/pressure/${r.resource}` });
+      // A recent window far from the long one means the pressure comes and goes.
+      if (Math.max(line.avg60, line.avg300) > input.threshold / 2 && line.avg10 < Math.max(line.avg60, line.avg300) / 2) {
+        spikes.push(`${r.resource} was under pressure in the last minutes (avg60 ${line.avg60.toFixed(1)} %, avg300 ${line.avg300.toFixed(1)} %) but less now (avg10 ${line.avg10.toFixed(1)} %)`);
+      } else if (line.avg10 > input.threshold && line.avg10 > 2 * line.avg300) {
+        spikes.push(`${r.resource} pressure is recent: avg10 ${line.avg10.toFixed(1)} % against avg300 ${line.avg300.toFixed(1)} %`);
+      }
+    }
+  }
+  spikes = [...new Set(spikes)];
+  return {
+    id: 'intermittent',
+    question: 'Is it intermittent?',
+    answer:
+      spikes.length > 0
+        ? `Possibly: ${spikes.join('; ')}. Capture while it happens: proctriage capture ${input.process.pid} -o DIR --samples 10.`
+        : view
+          ? 'No sign in PSI history: avg10, avg60 and avg300 agree. A one-shot triage sees one moment; if it comes and goes, capture during it.'
+          : 'Cannot tell without PSI history; capture during the next episode.',
+    evidence,
+  };
+}
+
+/** Walk the decision tree: PSI → resource → on/off-CPU → waits → intermittent, with evidence at each step. */
+export function walkTree(input: TreeInput): TreeResult {
+  const { process: p, threads, groups } = input;
+  const path: TreeStep[] = [];
+  const next: NextCommand[] = [];
+
+  if (p.state === 'Z') {
+    return {
+      verdict: { kind: 'zombie', resource: null, severity: 'warning', summary: `${p.comm} (${p.pid}) has exited and is a zombie: its parent (${p.ppid ?? '?'}) has not reaped it.` },
+      path: [{ id: 'waits', question: 'What are the threads waiting on?', answer: 'Nothing: the process is a zombie (state Z). Only its exit status is left.', evidence: [{ label: 'state', value: 'Z (zombie)', source: `/proc/${p.pid}/stat` }] }],
+      next: [{ command: `proctriage triage ${p.ppid ?? 'PPID'}`, why: 'the parent should call wait(): see what it is doing instead' }],
+    };
+  }
+
+  const pressure = pressureStep(input);
+  path.push(pressure.step);
+
+  const stopped = count(threads, (t) => t.wait.kind === 'stopped' || t.wait.kind === 'traced');
+  if (threads.length > 0 && stopped === threads.length) {
+    const traced = threads.some((t) => t.wait.kind === 'traced');
+    path.push({ id: 'waits', question: 'What are the threads waiting on?', answer: traced ? 'All threads are held by a tracer (state t).' : 'All threads are stopped by a signal (state T).', evidence: [{ label: 'threads stopped', value: `${stopped} of ${threads.length}`, source: `/proc/${p.pid}/task/*/stat` }] });
+    return {
+      verdict: { kind: 'stopped', resource: null, severity: 'problem', summary: traced ? `${p.comm} (${p.pid}) is held by a debugger or tracer: it will not run until the tracer lets it go.` : `${p.comm} (${p.pid}) is stopped (SIGSTOP/Ctrl-Z): it will not run until it gets SIGCONT.` },
+      path,
+      next: traced
+        ? [{ command: `grep TracerPid /proc/${p.pid}/status`, why: 'which process traces it' }]
+        : [{ command: `kill -CONT ${p.pid}`, why: 'resume it, once you know who stopped it and why (proctriage never sends signals)' }],
+    };
+  }
+
+  // Resource: from PSI when contended, otherwise from the process's own evidence.
+  const fromProcess = resourceFromProcess(input);
+  let resource: Resource | null;
+  if (pressure.contended.length > 0) {
+    const top = pressure.contended[0]!.resource;
+    resource = top === 'irq' ? 'cpu' : top;
+    path.push({ id: 'resource', question: 'Which resource?', answer: `${resource.toUpperCase()}: the most contended in ${pressure.scope}${top === 'irq' ? ' (interrupt handling takes CPU time)' : ''}.`, evidence: fromProcess.evidence });
+  } else {
+    resource = fromProcess.resource;
+    path.push({ id: 'resource', question: 'Which resource?', answer: resource ? `${resource.toUpperCase()} for this process: ${fromProcess.reason}.` : `None stands out for this process: ${fromProcess.reason}.`, evidence: fromProcess.evidence });
+  }
+
+  // On-CPU or off-CPU.
+  const running = count(threads, (t) => t.wait.kind === 'running');
+  const cpu = p.cpuPercent;
+  const runqueue = p.runqueueDelayMsPerSec;
+  const cpuEvidence: Evidence[] = [
+    { label: 'threads running or runnable', value: `${running} of ${threads.length}`, source: `/proc/${p.pid}/task/*/stat` },
+    { label: 'process CPU', value: cpu === null ? 'n/a (one sample)' : `${cpu.toFixed(1)} % of one core (${input.cpuCount} cores)`, source: `/proc/${p.pid}/stat` },
+  ];
+  if (runqueue !== null) cpuEvidence.push({ label: 'runqueue delay', value: `${runqueue.toFixed(1)} ms/s`, source: `/proc/${p.pid}/task/*/schedstat` });
+  const onCpu = (cpu !== null && cpu >= 50) || (cpu === null && running > 0 && running >= threads.length / 2);
+  const starved = runqueue !== null && runqueue >= 100;
+  path.push({
+    id: 'cpu',
+    question: 'On-CPU or off-CPU?',
+    answer: starved
+      ? `Waiting for a CPU: its threads spent ${runqueue.toFixed(0)} ms per second runnable but not running.`
+      : onCpu
+        ? `On-CPU: ${cpu !== null ? `${cpu.toFixed(0)} % of one core` : `${running} thread(s) running`}.`
+        : `Off-CPU: ${threads.length - running} of ${threads.length} threads are sleeping${cpu !== null ? ` and it used ${cpu.toFixed(1)} % of one core` : ''}.`,
+    evidence: cpuEvidence,
+  });
+
+  const offCpuGroups = groups.filter((g) => g.kind !== 'running');
+  const blocked = offCpuGroups.filter((g) => BLOCKED_KINDS.has(g.kind));
+  const unknownCount = count(threads, (t) => t.wait.kind === 'unknown');
+  path.push({
+    id: 'waits',
+    question: 'What are the threads waiting on?',
+    answer: offCpuGroups.length === 0 ? 'Nothing: every thread is running.' : groups.map((g) => g.label).join(', ') + '.',
+    evidence: offCpuGroups.slice(0, 8).map((g) => ({ label: g.label, value: `tids ${g.tids.slice(0, 6).join(', ')}${g.tids.length > 6 ? ', …' : ''}`, source: 'wchan, stack, syscall' })),
+  });
+
+  path.push(intermittentStep(input));
+
+  let verdict: Verdict;
+  if (pressure.contended.length > 0) {
+    verdict = { kind: 'system-contended', resource, severity: 'problem', summary: `${pressure.scope[0]?.toUpperCase()}${pressure.scope.slice(1)} is short of ${resource?.toUpperCase()}: PSI shows tasks stalled on it. ${p.comm} (${p.pid}) is slowed by contention, not only by its own work.` };
+    next.push(...nextFor(resource, p.pid, input.cgroup?.path ?? null));
+  } else if (starved) {
+    verdict = { kind: 'runqueue-wait', resource: 'cpu', severity: 'problem', summary: `${p.comm} (${p.pid}) waits for CPUs: ${runqueue.toFixed(0)} ms/s in the runqueue. Check CPU quota (cpu.max) and other busy processes.` };
+    next.push(...nextFor('cpu', p.pid, input.cgroup?.path ?? null));
+  } else if (onCpu) {
+    verdict = { kind: 'on-cpu', resource: 'cpu', severity: 'warning', summary: `${p.comm} (${p.pid}) is busy on CPU (${cpu !== null ? `${cpu.toFixed(0)} % of one core` : `${running} running thread(s)`}): profile where it spends the time.` };
+    next.push({ command: `perf top -p ${p.pid}`, why: 'which functions use the CPU' }, { command: `perf record -g -p ${p.pid} -- sleep 10`, why: 'a call-graph profile to read with perf report' });
+  } else if (blocked.length > 0) {
+    verdict = { kind: 'off-cpu-blocked', resource, severity: 'problem', summary: `${p.comm} (${p.pid}) is blocked off-CPU: ${groupsLine(groups, (g) => BLOCKED_KINDS.has(g.kind))}.` };
+    next.push(...offCpuNext(groups, input), ...nextFor(resource, p.pid, input.cgroup?.path ?? null));
+  } else if (unknownCount === threads.length && threads.length > 0) {
+    verdict = { kind: 'unknown', resource: null, severity: 'warning', summary: `${p.comm} (${p.pid}) is sleeping, but its wait sites are hidden from this user: run as root or as the process's owner.` };
+    next.push({ command: `sudo proctriage triage ${p.pid}`, why: 'root can read wchan, syscall and stack of every thread' });
+  } else {
+    // Futex waiters count as an idle pool when they are parked (condvar-style) and nothing runs:
+    // threads queued on a mutex are waiting for its holder, which is not idle.
+    const parkedPool = running === 0 && threads.every((t) => futexStyle(t) !== 'lock');
+    const idle = offCpuGroups.every((g) => IDLE_KINDS.has(g.kind) || (g.kind === 'futex' && parkedPool));
+    const main = offCpuGroups[0];
+    verdict = {
+      kind: idle ? 'off-cpu-idle' : 'off-cpu-waiting',
+      resource,
+      severity: idle ? 'ok' : 'warning',
+      summary: idle
+        ? `${p.comm} (${p.pid}) is idle, waiting for work: ${groupsLine(groups, (g) => g.kind !== 'running')}. Nothing in the kernel holds it back.`
+        : `${p.comm} (${p.pid}) is off-CPU, waiting: ${groupsLine(groups, (g) => g.kind !== 'running')}.${main ? ` ${main.kind === 'waitpid' ? 'Look at the children it waits for.' : main.kind === 'futex' ? 'The lock owner is in user space: look at the other threads.' : main.kind === 'pipe' || main.kind === 'socket' ? 'It waits for its peer: look at the other end.' : ''}` : ''}`,
+    };
+    next.push(...offCpuNext(groups, input));
+  }
+  return { verdict, path, next: dedupe(next) };
+}
+
+function dedupe(next: NextCommand[]): NextCommand[] {
+  const seen = new Set<string>();
+  return next.filter((n) => (seen.has(n.command) ? false : (seen.add(n.command), true)));
+}

@@ -1,0 +1,95 @@
+import type { ReadResult } from '../procfs/errors.js';
+import type { StackFrame } from '../parsers/stack.js';
+import type { SyscallState } from '../parsers/syscall.js';
+import type { WchanInfo } from '../parsers/wchan.js';
+
+/**
+ * The stable wait kinds of ../shared/design.md. They appear in JSON output and tests:
+ * add kinds when the catalog grows, never rename one without a changelog entry.
+ */
+export const WAIT_KINDS = [
+  'running',
+  'waitpid',
+  'epoll',
+  'futex',
+  'poll',
+  'pipe',
+  'socket',
+  'sleep',
+  'signal',
+  'tty',
+  'event-fd',
+  'ipc',
+  'file-lock',
+  'io_uring',
+  'disk-io',
+  'reclaim',
+  'kernel-lock',
+  'vfork',
+  'frozen',
+  'uninterruptible',
+  'stopped',
+  'traced',
+  'zombie',
+  'idle',
+  'other',
+  'unknown',
+] as const;
+
+export type WaitKind = (typeof WAIT_KINDS)[number];
+
+export type Arch = 'x86_64' | 'aarch64';
+
+/** Everything the classifier may look at for one thread; each file may have failed. */
+export interface ClassifyInput {
+  /** State letter from `stat` (R S D T t Z X I P …). */
+  readonly state: string;
+  readonly comm: string;
+  /** PF_KTHREAD in stat flags: kernel threads' `syscall` reads as a zeroed `read` and must be ignored. */
+  readonly isKernelThread: boolean;
+  readonly wchan: ReadResult<WchanInfo>;
+  readonly stack: ReadResult<readonly StackFrame[]>;
+  readonly syscall: ReadResult<SyscallState>;
+  readonly arch: Arch;
+}
+
+/** The syscall argument that matters for this wait, decoded. */
+export interface WaitArgument {
+  /** e.g. `futex address`, `epoll fd`, `pid`, `fd`, `timeout`. */
+  readonly name: string;
+  /** Display form, e.g. `0x7f3a2c000b10`, `5`, `-1 (any child)`, `1.5 s`. */
+  readonly value: string;
+  /** Machine form for the raw value (numbers as decimal strings, addresses as hex). */
+  readonly raw: string;
+}
+
+export interface WaitExplanation {
+  /** What the thread waits for, in plain words. */
+  readonly waitsFor: string;
+  /** What will wake it. */
+  readonly wakesWhen: string;
+  /** What it costs: a sleeping thread uses no CPU; D state counts in load average, etc. */
+  readonly cost: string;
+}
+
+export interface WaitClassification {
+  readonly kind: WaitKind;
+  /** Finer name inside the kind, e.g. `pipe-read`, `tcp-recv`, `futex-lock-pi`, `select` (catalog row id). */
+  readonly site: string | null;
+  /** Kernel function where it sleeps (suffix stripped), e.g. `do_epoll_wait`; null when unseen. */
+  readonly function: string | null;
+  /** Kernel source file of that function, e.g. `fs/eventpoll.c`. */
+  readonly sourceFile: string | null;
+  /** Syscall it is blocked in, when known. */
+  readonly syscall: { readonly nr: number; readonly name: string } | null;
+  readonly argument: WaitArgument | null;
+  readonly explanation: WaitExplanation;
+  /** One line for tables: `waitpid(pid=-1 any child)`. */
+  readonly summary: string;
+  /** How sure: `certain` (state or an unambiguous symbol), `likely` (syscall only), `guess`. */
+  readonly confidence: 'certain' | 'likely' | 'guess';
+  /** Which inputs decided it, e.g. ['state', 'wchan', 'stack:2nd frame', 'syscall']. */
+  readonly basis: readonly string[];
+  /** Inputs that could not be read and why (e.g. `stack: permission denied`). */
+  readonly missing: readonly string[];
+}

@@ -1,0 +1,297 @@
+import {
+  closeSync,
+  constants as fsConstants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  realpathSync,
+} from 'node:fs';
+import { join, sep } from 'node:path';
+import { fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
+
+/**
+ * The one object through which every reader sees `/proc`. Live, its root is `/proc`;
+ * in replay and tests it is a captured sample directory. Reads are synchronous on
+ * purpose: `openSync`/`readSync` into one reused buffer is ~7x cheaper than promises
+ * for thousands of tiny files.
+ */
+export interface ProcFs {
+  readonly mode: 'live' | 'fixture';
+  /** Absolute path of the proc root (for messages only). */
+  readonly root: string;
+  /** cgroup v2 mount point (live) or the capture's `cgroup/` directory; null when none. */
+  readonly cgroupRoot: string | null;
+  /** Read a file below the proc root, e.g. `1234/task/1234/stat`. */
+  readText(path: string, maxBytes?: number): ReadResult<string>;
+  /** The text of a symlink below the proc root (never followed). */
+  readLink(path: string): ReadResult<string>;
+  /** Names in a directory below the proc root. */
+  listDir(path: string): ReadResult<string[]>;
+  /** Read a file below the cgroup v2 root, e.g. `system.slice/cpu.pressure`. */
+  readCgroupText(path: string, maxBytes?: number): ReadResult<string>;
+}
+
+/** No /proc text we read is near this; a bigger file is hostile or broken. */
+export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+
+const READ_CHUNK = 64 * 1024;
+let sharedBuffer = Buffer.allocUnsafe(READ_CHUNK);
+
+function errnoOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+function isUnderPid(path: string): boolean {
+  const first = path.split('/', 1)[0] ?? '';
+  return /^\d+$/.test(first) || first === 'self' || first === 'thread-self';
+}
+
+function errorFromException(err: unknown, path: string, kind?: ReadErrorKind): ReadError {
+  const code = errnoOf(err);
+  const message = err instanceof Error ? err.message.replace(/^[A-Z]+: /, '') : String(err);
+  return { kind: kind ?? kindFromErrno(code, isUnderPid(path)), path, errno: code, message };
+}
+
+/** Read a whole file through one reused buffer, refusing files larger than maxBytes. */
+function readBounded(fullPath: string, flags: number, maxBytes: number, requireRegular: boolean): string {
+  const fd = openSync(fullPath, flags);
+  try {
+    if (requireRegular && !fstatSync(fd).isFile()) {
+      throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
+    }
+    // Read at most maxBytes + 1: one byte more than allowed is enough to know the file is too big,
+    // even when the shared buffer is larger from an earlier call with a higher limit.
+    const limit = maxBytes + 1;
+    let length = 0;
+    for (;;) {
+      if (length >= Math.min(sharedBuffer.length, limit)) {
+        if (length >= limit) break;
+        const bigger = Buffer.allocUnsafe(Math.min(sharedBuffer.length * 2, limit));
+        sharedBuffer.copy(bigger, 0, 0, length);
+        sharedBuffer = bigger;
+      }
+      const n = readSync(fd, sharedBuffer, length, Math.min(sharedBuffer.length, limit) - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    if (length > maxBytes) {
+      throw Object.assign(new Error(`larger than ${maxBytes} bytes; refusing to read it`), { code: 'EFBIG' });
+    }
+    return sharedBuffer.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkRelative(path: string): string | null {
+  if (path.startsWith('/') || path.split('/').some((part) => part === '..')) {
+    return `path ${JSON.stringify(path)} leaves the root`;
+  }
+  return null;
+}
+
+export interface LiveProcFsOptions {
+  root?: string;
+  /** cgroup v2 mount point; when omitted it is found in `<root>/self/mountinfo` for `/proc`. */
+  cgroupRoot?: string | null;
+}
+
+export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
+  const root = options.root ?? '/proc';
+  const cgroupRoot = options.cgroupRoot !== undefined ? options.cgroupRoot : root === '/proc' ? findCgroup2Mount(root) : null;
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
+
+  /** Every method refuses an absolute path or a `..` before it touches the file system. */
+  const under = <T>(base: string, path: string, op: (full: string) => T): ReadResult<T> => {
+    const bad = checkRelative(path);
+    if (bad) return fail({ kind: 'io', path, message: bad });
+    try {
+      return ok(op(join(base, path)));
+    } catch (err) {
+      return fail(errorFromException(err, path));
+    }
+  };
+  const readUnder = (base: string, path: string, maxBytes: number) => under(base, path, (full) => readBounded(full, flags, maxBytes, false));
+
+  return {
+    mode: 'live',
+    root,
+    cgroupRoot,
+    readText: (path, maxBytes = DEFAULT_MAX_BYTES) => readUnder(root, path, maxBytes),
+    readLink: (path) => under(root, path, (full) => readlinkSync(full)),
+    listDir: (path) => under(root, path, (full) => readdirSync(full)),
+    readCgroupText(path, maxBytes = DEFAULT_MAX_BYTES) {
+      if (cgroupRoot === null) {
+        return fail({ kind: 'unsupported', path: `cgroup:${path}`, message: 'no cgroup v2 hierarchy is mounted' });
+      }
+      const result = readUnder(cgroupRoot, path, maxBytes);
+      return result.ok ? result : fail({ ...result.error, path: `cgroup:${path}`, kind: result.error.kind === 'vanished' ? 'unsupported' : result.error.kind });
+    },
+  };
+}
+
+/** The cgroup2 mount point from mountinfo (field 5 is the mount point, fstype follows ` - `). */
+export function findCgroup2Mount(procRoot: string): string | null {
+  try {
+    const text = readFileSync(join(procRoot, 'self', 'mountinfo'), 'utf8');
+    for (const line of text.split('\n')) {
+      const dash = line.indexOf(' - ');
+      if (dash < 0) continue;
+      const fstype = line.slice(dash + 3).split(' ', 1)[0];
+      if (fstype === 'cgroup2') {
+        const mountPoint = line.slice(0, dash).split(' ')[4];
+        // show_mountinfo escapes space, tab, newline and backslash as \ooo octal.
+        if (mountPoint) return mountPoint.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+      }
+    }
+  } catch {
+    // no mountinfo: treat as no cgroup v2
+  }
+  return null;
+}
+
+/** A file a capture could not read, recorded so that replay re-raises the same error. */
+export interface RecordedError {
+  readonly kind: ReadErrorKind;
+  readonly errno?: string;
+  readonly message: string;
+}
+
+export interface FixtureProcFsOptions {
+  /** A sample directory holding `proc/` and optionally `cgroup/`. */
+  sampleDir: string;
+  /** Keys are `proc/<path>` or `cgroup/<path>`. */
+  recordedErrors?: Readonly<Record<string, RecordedError>>;
+}
+
+/**
+ * A ProcFs over a capture. It never follows a symlink and never opens anything outside
+ * the sample directory: every path is checked lexically, its directory is resolved and
+ * must stay inside the fixture, and files are opened with O_NOFOLLOW and must be regular.
+ */
+export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
+  const sampleReal = realpathSync(options.sampleDir);
+  const procRoot = join(sampleReal, 'proc');
+  const cgroupDir = join(sampleReal, 'cgroup');
+  const hasCgroup = safeIsDir(cgroupDir);
+  const recorded = options.recordedErrors ?? {};
+  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
+
+  const inside = (full: string): boolean => full === sampleReal || full.startsWith(sampleReal + sep);
+
+  /** Resolve the directory part of a path and make sure it stays in the fixture. */
+  const resolve = (area: 'proc' | 'cgroup', path: string): { full: string } | { error: ReadError } => {
+    const label = area === 'proc' ? path : `cgroup:${path}`;
+    const bad = checkRelative(path);
+    if (bad) return { error: { kind: 'io', path: label, message: bad } };
+    const base = area === 'proc' ? procRoot : cgroupDir;
+    const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+    const name = parts.pop();
+    const outside: ReadError = { kind: 'io', path: label, message: 'the capture links outside itself; refusing to follow' };
+    let dir = base;
+    try {
+      dir = realpathSync(join(base, ...parts));
+    } catch (err) {
+      // A link out of the capture to a path that does not exist there is still a link out:
+      // refuse it rather than report the file missing (which would tell what exists outside).
+      return { error: deepestExistingIsOutside(base, parts) ? outside : missingError(area, path, label, err) };
+    }
+    if (!inside(dir)) return { error: outside };
+    return { full: name === undefined ? dir : join(dir, name) };
+  };
+
+  const deepestExistingIsOutside = (base: string, parts: readonly string[]): boolean => {
+    for (let k = parts.length - 1; k >= 0; k--) {
+      try {
+        return !inside(realpathSync(join(base, ...parts.slice(0, k))));
+      } catch {
+        // this prefix does not resolve either; try a shorter one
+      }
+    }
+    return false;
+  };
+
+  const missingError = (area: 'proc' | 'cgroup', path: string, label: string, err: unknown): ReadError => {
+    const code = errnoOf(err);
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return { kind: 'io', path: label, errno: code, message: 'missing from the capture (the fixture is partial)' };
+    }
+    return errorFromException(err, label, area === 'cgroup' ? 'io' : undefined);
+  };
+
+  const recordedFor = (key: string, label: string): ReadError | null => {
+    // A recorded error on a directory (a thread that vanished) covers everything under it.
+    let probe = key;
+    for (;;) {
+      const hit = recorded[probe];
+      if (hit) return { kind: hit.kind, path: label, errno: hit.errno, message: hit.message };
+      const slash = probe.lastIndexOf('/');
+      if (slash <= 0) return null;
+      probe = probe.slice(0, slash);
+    }
+  };
+
+  const readArea = (area: 'proc' | 'cgroup', path: string, maxBytes: number): ReadResult<string> => {
+    const label = area === 'proc' ? path : `cgroup:${path}`;
+    const rec = recordedFor(`${area}/${path}`, label);
+    if (rec) return fail(rec);
+    if (area === 'cgroup' && !hasCgroup) {
+      return fail({ kind: 'unsupported', path: label, message: 'the capture holds no cgroup v2 files' });
+    }
+    const where = resolve(area, path);
+    if ('error' in where) return fail(where.error);
+    try {
+      return ok(readBounded(where.full, flags, maxBytes, true));
+    } catch (err) {
+      const code = errnoOf(err);
+      if (code === 'ELOOP') {
+        return fail({ kind: 'io', path: label, errno: code, message: 'is a symlink in the capture; refusing to follow' });
+      }
+      if (code === 'EFBIG' || code === 'EINVAL') return fail({ kind: 'malformed', path: label, errno: code, message: (err as Error).message });
+      return fail(missingError(area, path, label, err));
+    }
+  };
+
+  /** A recorded error, else `op` on the resolved path below proc/; a throw means missing or unreadable. */
+  const inProc = <T>(path: string, op: (full: string) => ReadResult<T>): ReadResult<T> => {
+    const rec = recordedFor(`proc/${path}`, path);
+    if (rec) return fail(rec);
+    const where = resolve('proc', path);
+    if ('error' in where) return fail(where.error);
+    try {
+      return op(where.full);
+    } catch (err) {
+      return fail(missingError('proc', path, path, err));
+    }
+  };
+
+  return {
+    mode: 'fixture',
+    root: procRoot,
+    cgroupRoot: hasCgroup ? cgroupDir : null,
+    readText: (path, maxBytes = DEFAULT_MAX_BYTES) => readArea('proc', path, maxBytes),
+    readCgroupText: (path, maxBytes = DEFAULT_MAX_BYTES) => readArea('cgroup', path, maxBytes),
+    readLink: (path) =>
+      inProc(path, (full) => {
+        if (!lstatSync(full).isSymbolicLink()) return fail({ kind: 'malformed', path, message: 'expected a symlink in the capture' });
+        return ok(readlinkSync(full));
+      }),
+    listDir: (path) =>
+      inProc(path, (full) => {
+        if (lstatSync(full).isSymbolicLink()) return fail({ kind: 'io', path, message: 'is a symlink in the capture; refusing to follow' });
+        return ok(readdirSync(full));
+      }),
+  };
+}
+
+function safeIsDir(path: string): boolean {
+  try {
+    return lstatSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

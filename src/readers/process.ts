@@ -1,0 +1,127 @@
+import type { ProcFs } from '../procfs/procfs.js';
+import { fail, ok, type ReadResult } from '../procfs/errors.js';
+import { parseCgroup } from '../parsers/cgroup.js';
+import { parseChildren } from '../parsers/children.js';
+import { parseFdInfo } from '../parsers/fdinfo.js';
+import { parseFdTarget } from '../parsers/fd.js';
+import { parseIo } from '../parsers/io.js';
+import { parseLimits } from '../parsers/limits.js';
+import { parseSchedStat } from '../parsers/schedstat.js';
+import { parseStack } from '../parsers/stack.js';
+import { parseStat } from '../parsers/stat.js';
+import { parseStatus } from '../parsers/status.js';
+import { parseSyscall } from '../parsers/syscall.js';
+import { parseWchan } from '../parsers/wchan.js';
+import type { FdSnapshot, ProcessSnapshot, ThreadSnapshot } from '../sample/types.js';
+import { parseResult } from './parsed.js';
+
+function readParsed<T>(fs: ProcFs, path: string, parse: (text: string) => T): ReadResult<T> {
+  return parseResult(fs.readText(path), path, parse);
+}
+
+function numericNames(names: readonly string[]): number[] {
+  return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+}
+
+export interface ThreadReadOptions {
+  /** `stack` is root-only and the most expensive file: skip it when the caller will not use it. */
+  readonly stack?: boolean;
+}
+
+/**
+ * Several task files exist only with a kernel option (`children`: CONFIG_PROC_CHILDREN,
+ * `stack`: CONFIG_STACKTRACE, `wchan`: CONFIG_KALLSYMS, `schedstat`: CONFIG_SCHED_INFO).
+ * ENOENT on one of them while the thread's stat was readable means "not in this kernel",
+ * not "the thread exited".
+ */
+function optionalFile<T>(result: ReadResult<T>, threadAlive: boolean): ReadResult<T> {
+  if (!result.ok && threadAlive && result.error.kind === 'vanished' && result.error.errno === 'ENOENT') {
+    return fail({ ...result.error, kind: 'unsupported', message: 'not provided by this kernel (configuration option not set)' });
+  }
+  return result;
+}
+
+export function readThread(fs: ProcFs, pid: number, tid: number, options: ThreadReadOptions = {}): ThreadSnapshot {
+  const dir = `${pid}/task/${tid}`;
+  const skipped = fail<never>({ kind: 'unsupported', path: `${dir}/stack`, message: 'not read (not needed for this view)' });
+  const stat = readParsed(fs, `${dir}/stat`, parseStat);
+  const alive = stat.ok;
+  const optional = <T>(name: string, parse: (text: string) => T) => optionalFile(readParsed(fs, `${dir}/${name}`, parse), alive);
+  return {
+    tid,
+    stat,
+    status: readParsed(fs, `${dir}/status`, parseStatus),
+    wchan: optional('wchan', parseWchan),
+    stack: options.stack === false ? skipped : optional('stack', parseStack),
+    syscall: optional('syscall', parseSyscall),
+    io: optional('io', parseIo),
+    schedstat: optional('schedstat', parseSchedStat),
+    children: optional('children', parseChildren),
+  };
+}
+
+/** fd types whose fdinfo says what a wait is on (epoll interest list, eventfd counter, timer, …). */
+const FDINFO_WORTH_READING = new Set(['eventpoll', 'eventfd', 'timerfd', 'inotify', 'signalfd']);
+
+export function readFds(fs: ProcFs, pid: number): ReadResult<FdSnapshot[]> {
+  const listing = fs.listDir(`${pid}/fd`);
+  if (!listing.ok) return listing;
+  const fds: FdSnapshot[] = [];
+  for (const fd of numericNames(listing.value)) {
+    const link = fs.readLink(`${pid}/fd/${fd}`);
+    if (!link.ok) {
+      // An fd closed between the listing and the readlink is simply gone.
+      if (link.error.kind === 'vanished') continue;
+      return link;
+    }
+    const target = parseFdTarget(link.value);
+    const info =
+      target.type === 'anon_inode' && FDINFO_WORTH_READING.has(target.anonKind ?? '')
+        ? readParsed(fs, `${pid}/fdinfo/${fd}`, parseFdInfo)
+        : null;
+    fds.push({ fd, target, info });
+  }
+  return ok(fds);
+}
+
+export interface ProcessReadOptions extends ThreadReadOptions {
+  /** Read `fd/` and anon-inode `fdinfo/` (default true). */
+  readonly fds?: boolean;
+}
+
+export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions = {}): ProcessSnapshot {
+  const stat = readParsed(fs, `${pid}/stat`, parseStat);
+  const tidList = fs.listDir(`${pid}/task`);
+  const threads: ReadResult<ThreadSnapshot[]> = tidList.ok
+    ? ok(
+        numericNames(tidList.value)
+          .map((tid) => readThread(fs, pid, tid, options))
+          // A thread that exited between the listing and its stat is skipped, not reported.
+          .filter((t) => t.stat.ok || t.stat.error.kind !== 'vanished'),
+      )
+    : tidList;
+  return {
+    pid,
+    stat,
+    status: readParsed(fs, `${pid}/status`, parseStatus),
+    io: readParsed(fs, `${pid}/io`, parseIo),
+    limits: readParsed(fs, `${pid}/limits`, parseLimits),
+    cgroup: readParsed(fs, `${pid}/cgroup`, parseCgroup),
+    fds: options.fds === false ? fail({ kind: 'unsupported', path: `${pid}/fd`, message: 'not read' }) : readFds(fs, pid),
+    threads,
+  };
+}
+
+export function readUptimeSeconds(fs: ProcFs): ReadResult<number> {
+  return readParsed(fs, 'uptime', (text) => {
+    const first = text.trim().split(/\s+/)[0] ?? '';
+    if (!/^\d+(\.\d+)?$/.test(first)) throw new Error(`uptime is not a number: ${JSON.stringify(first)}`);
+    return Number(first);
+  });
+}
+
+/** Does a pid directory exist at all (cheap check before a triage)? */
+export function processExists(fs: ProcFs, pid: number): ReadResult<true> {
+  const stat = fs.readText(`${pid}/stat`);
+  return stat.ok ? ok(true) : stat;
+}

@@ -1,0 +1,95 @@
+import type { Diagnosis, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
+import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
+import type { Style } from './style.js';
+
+export interface TextReportOptions {
+  readonly style: Style;
+  /** How many threads to list individually (the groups always cover all of them). */
+  readonly maxThreads?: number;
+  readonly verbose?: boolean;
+}
+
+function severityColor(d: Diagnosis, s: Style): (t: string) => string {
+  return d.verdict.severity === 'problem' ? s.red : d.verdict.severity === 'warning' ? s.yellow : s.green;
+}
+
+function pressureLines(view: PressureView, s: Style): string[] {
+  const title = view.scope === 'system' ? '  system' : `  cgroup ${view.path ?? '/'}`;
+  if (view.unavailable) return [`${title}: ${s.dim(`unavailable: ${view.unavailable}`)}`];
+  const fmt = (label: string, v: { avg10: number; avg60: number; avg300: number } | null) =>
+    v ? `${label} ${v.avg10.toFixed(2).padStart(6)} ${v.avg60.toFixed(2).padStart(6)} ${v.avg300.toFixed(2).padStart(6)}` : `${label}      -      -      -`;
+  return [
+    title,
+    ...view.readings.map((r) => {
+      if (r.unavailable) return `    ${padEnd(r.resource, 7)} ${s.dim(`n/a: ${r.unavailable}`)}`;
+      const line = `    ${padEnd(r.resource, 7)} ${fmt('some', r.some)}   ${fmt('full', r.full)}`;
+      return r.contended ? s.red(`${line}  > ${view.threshold} %`) : line;
+    }),
+  ];
+}
+
+function threadLine(t: ThreadDiagnosis): string {
+  const cpu = t.cpuPercent === null ? '    -' : t.cpuPercent.toFixed(1).padStart(5);
+  return `  ${String(t.tid).padStart(7)}  ${padEnd(t.comm, 15)} ${t.state}  ${padEnd(t.wait.kind, 15)} ${padEnd(t.wait.function ?? '-', 24)} ${cpu}  ${t.wait.summary}`;
+}
+
+/** The human report of `proctriage triage`. */
+export function renderTextReport(d: Diagnosis, options: TextReportOptions): string {
+  const s = options.style;
+  const p = d.process;
+  const out: string[] = [];
+  const mode = d.source.mode === 'replay' ? ` ${s.cyan('[REPLAY')} ${s.cyan(`${d.source.procRoot}]`)}` : '';
+  out.push(s.bold(`${p.comm} (pid ${p.pid})`) + `  state ${p.state}  ${p.threadCount} thread${p.threadCount === 1 ? '' : 's'}  age ${formatDuration(p.ageSeconds)}  uid ${p.uid ?? '?'}${mode}`);
+  out.push(s.dim(`kernel ${d.source.kernelRelease} ${d.source.arch}, sampled ${d.source.sampledAt}${d.source.intervalMs !== null ? `, rates over ${(d.source.intervalMs / 1000).toFixed(2)} s` : ', one sample (no rates)'}${d.source.complete ? '' : ', PARTIAL view (not root)'}`));
+  out.push('');
+  out.push(severityColor(d, s)(s.bold(`Verdict: ${d.verdict.summary}`)));
+  out.push('');
+  out.push(s.bold('Decision tree'));
+  d.path.forEach((step, i) => {
+    out.push(`  ${i + 1}. ${step.question}`);
+    out.push(`     → ${step.answer}`);
+    const ev = options.verbose ? step.evidence : step.evidence.slice(0, 4);
+    for (const e of ev) out.push(s.dim(`       · ${e.label}: ${e.value}  [${e.source}]`));
+  });
+  out.push('');
+  out.push(s.bold('Next'));
+  if (d.next.length === 0) out.push('  nothing to chase: it looks healthy.');
+  for (const n of d.next) out.push(`  $ ${s.cyan(n.command)}\n      ${s.dim(n.why)}`);
+  out.push('');
+  out.push(s.bold('Pressure (PSI %, avg10 avg60 avg300)'));
+  out.push(...pressureLines(d.pressure.system, s));
+  if (d.pressure.cgroup) out.push(...pressureLines(d.pressure.cgroup, s));
+  out.push('');
+  out.push(s.bold('Process'));
+  out.push(`  CPU ${formatPercent(p.cpuPercent)}   RSS ${formatBytes(p.rssKb === null ? null : p.rssKb * 1024)}   swap ${formatBytes(p.swapKb === null ? null : p.swapKb * 1024)}   major faults ${formatRate(p.majorFaultsPerSec)}`);
+  out.push(`  disk read ${formatBytes(p.readBytesPerSec)}/s   write ${formatBytes(p.writeBytesPerSec)}/s   syscalls (read+write) ${formatRate(p.syscallsPerSec)}   ctx switches ${formatRate(p.voluntarySwitchesPerSec)} vol, ${formatRate(p.involuntarySwitchesPerSec)} invol`);
+  const fdTypes = Object.entries(p.fdTypes).map(([k, v]) => `${k} ${v}`).join(', ');
+  out.push(`  open fds ${p.fdCount ?? 'n/a'}${p.fdSoftLimit !== null ? ` of ${p.fdSoftLimit}` : ''}${fdTypes ? ` (${fdTypes})` : ''}`);
+  out.push('');
+  out.push(s.bold('Waits'));
+  for (const g of d.waitGroups) out.push(`  ${g.label}`);
+  out.push('');
+  const max = options.maxThreads ?? 40;
+  out.push(s.bold(`Threads${d.threads.length > max ? ` (first ${max} of ${d.threads.length}; --all for every one)` : ''}`));
+  out.push(s.dim(`  ${'TID'.padStart(7)}  ${padEnd('COMM', 15)} S  ${padEnd('WAIT', 15)} ${padEnd('KERNEL FUNCTION', 24)}  CPU%  WHAT`));
+  for (const t of d.threads.slice(0, max)) out.push(threadLine(t));
+  const explained = new Set<string>();
+  out.push('');
+  out.push(s.bold('What the waits mean'));
+  for (const t of d.threads) {
+    const key = `${t.wait.kind}/${t.wait.function ?? ''}`;
+    if (explained.has(key)) continue;
+    explained.add(key);
+    const where = t.wait.function ? ` — ${t.wait.function}${t.wait.sourceFile ? ` in ${t.wait.sourceFile}` : ''}` : '';
+    out.push(`  ${s.bold(t.wait.kind)}${where}`);
+    out.push(`    waits for: ${t.wait.explanation.waitsFor}`);
+    out.push(`    wakes when: ${t.wait.explanation.wakesWhen}`);
+    out.push(`    cost: ${t.wait.explanation.cost}`);
+  }
+  if (d.missing.length > 0) {
+    out.push('');
+    out.push(s.yellow(s.bold('Could not see')));
+    for (const m of d.missing) out.push(`  - ${m.what}: ${m.why}\n    weakens: ${m.weakens}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,161 @@
+import type { ReadResult } from '../procfs/errors.js';
+import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type Sample, type ThreadSnapshot } from './types.js';
+
+export interface StallShare {
+  readonly some: number | null;
+  readonly full: number | null;
+}
+
+/** Rates over the interval between two samples of the same process. */
+export interface ThreadRates {
+  readonly tid: number;
+  /** Percent of one CPU (utime + stime). */
+  readonly cpuPercent: number | null;
+  readonly voluntarySwitchesPerSec: number | null;
+  readonly involuntarySwitchesPerSec: number | null;
+  /** Milliseconds per second spent runnable but waiting for a CPU (schedstat). */
+  readonly runqueueDelayMsPerSec: number | null;
+  readonly majorFaultsPerSec: number | null;
+}
+
+export interface ProcessRates {
+  readonly intervalMs: number;
+  readonly cpuPercent: number | null;
+  readonly voluntarySwitchesPerSec: number | null;
+  readonly involuntarySwitchesPerSec: number | null;
+  readonly readBytesPerSec: number | null;
+  readonly writeBytesPerSec: number | null;
+  /** syscr + syscw per second: read-like and write-like syscalls only (the kernel counts no others). */
+  readonly syscallsPerSec: number | null;
+  readonly majorFaultsPerSec: number | null;
+  readonly runqueueDelayMsPerSec: number | null;
+  /** Stall share over this interval from PSI `total` (µs stalled per µs elapsed, in %): fresher than avg10. */
+  readonly systemStallPercent: Readonly<Record<PsiResource, StallShare>>;
+  readonly threads: ReadonlyMap<number, ThreadRates>;
+}
+
+export interface Model {
+  readonly previous: Sample | null;
+  readonly current: Sample;
+  readonly host: HostFacts;
+  /** null with a single sample (a one-shot view shows states, not rates). */
+  readonly rates: ProcessRates | null;
+  /** The pid now names a different process than in the previous sample (starttime changed). */
+  readonly pidReused: boolean;
+}
+
+function valueOf<T>(r: ReadResult<T>): T | null {
+  return r.ok ? r.value : null;
+}
+
+function perSecond(prev: number | null | undefined, curr: number | null | undefined, seconds: number): number | null {
+  if (prev === null || prev === undefined || curr === null || curr === undefined || seconds <= 0) return null;
+  // Counters never go backwards for one task; a drop means a different task and no rate.
+  return curr >= prev ? (curr - prev) / seconds : null;
+}
+
+function sumThreads(threads: readonly ThreadSnapshot[], pick: (t: ThreadSnapshot) => number | null): Map<number, number> {
+  const map = new Map<number, number>();
+  for (const t of threads) {
+    const v = pick(t);
+    if (v !== null) map.set(t.tid, v);
+  }
+  return map;
+}
+
+function threadRates(prev: ThreadSnapshot, curr: ThreadSnapshot, seconds: number, ticks: number): ThreadRates {
+  const ps = valueOf(prev.stat);
+  const cs = valueOf(curr.stat);
+  const cpuTicks = perSecond(ps ? ps.utime + ps.stime : null, cs ? cs.utime + cs.stime : null, seconds);
+  const pst = valueOf(prev.status);
+  const cst = valueOf(curr.status);
+  const psch = valueOf(prev.schedstat);
+  const csch = valueOf(curr.schedstat);
+  const wait = perSecond(psch?.waitNs, csch?.waitNs, seconds);
+  return {
+    tid: curr.tid,
+    cpuPercent: cpuTicks === null ? null : (cpuTicks / ticks) * 100,
+    voluntarySwitchesPerSec: perSecond(pst?.voluntaryCtxtSwitches, cst?.voluntaryCtxtSwitches, seconds),
+    involuntarySwitchesPerSec: perSecond(pst?.nonvoluntaryCtxtSwitches, cst?.nonvoluntaryCtxtSwitches, seconds),
+    runqueueDelayMsPerSec: wait === null ? null : wait / 1e6,
+    majorFaultsPerSec: perSecond(ps?.majflt, cs?.majflt, seconds),
+  };
+}
+
+function sameProcess(a: Sample, b: Sample): boolean {
+  const sa = valueOf(a.process.stat);
+  const sb = valueOf(b.process.stat);
+  return sa === null || sb === null || sa.starttime === sb.starttime;
+}
+
+function sumOf(values: Iterable<number | null>): number | null {
+  let total: number | null = null;
+  for (const v of values) if (v !== null) total = (total ?? 0) + v;
+  return total;
+}
+
+/** Sample → Model: pure arithmetic on two samples a monotonic interval apart. */
+export function buildModel(previous: Sample | null, current: Sample, host: HostFacts): Model {
+  if (previous === null) return { previous, current, host, rates: null, pidReused: false };
+  if (!sameProcess(previous, current)) return { previous: null, current, host, rates: null, pidReused: true };
+
+  const intervalMs = current.tMonoMs - previous.tMonoMs;
+  const seconds = intervalMs / 1000;
+  const prevThreads = valueOf(previous.process.threads) ?? [];
+  const currThreads = valueOf(current.process.threads) ?? [];
+  const prevByTid = new Map(prevThreads.map((t) => [t.tid, t]));
+  const threads = new Map<number, ThreadRates>();
+  for (const t of currThreads) {
+    const p = prevByTid.get(t.tid);
+    if (p) threads.set(t.tid, threadRates(p, t, seconds, host.clockTicksPerSecond));
+  }
+
+  const ps = valueOf(previous.process.stat);
+  const cs = valueOf(current.process.stat);
+  // The process's stat sums its live threads and those that exited: the right source for process CPU.
+  const cpuTicks = perSecond(ps ? ps.utime + ps.stime : null, cs ? cs.utime + cs.stime : null, seconds);
+  const pio = valueOf(previous.process.io);
+  const cio = valueOf(current.process.io);
+  const pst = valueOf(previous.process.status);
+  const cst = valueOf(current.process.status);
+  const prevWait = sumThreads(prevThreads, (t) => valueOf(t.schedstat)?.waitNs ?? null);
+  const currWait = sumThreads(currThreads, (t) => valueOf(t.schedstat)?.waitNs ?? null);
+  const waitDeltas = [...currWait].map(([tid, v]) => {
+    const before = prevWait.get(tid);
+    return before === undefined || v < before ? null : v - before;
+  });
+  const waitNs = sumOf(waitDeltas);
+
+  return {
+    previous,
+    current,
+    host,
+    pidReused: false,
+    rates: {
+      intervalMs,
+      cpuPercent: cpuTicks === null ? null : (cpuTicks / host.clockTicksPerSecond) * 100,
+      voluntarySwitchesPerSec: sumOf([...threads.values()].map((t) => t.voluntarySwitchesPerSec)) ?? perSecond(pst?.voluntaryCtxtSwitches, cst?.voluntaryCtxtSwitches, seconds),
+      involuntarySwitchesPerSec: sumOf([...threads.values()].map((t) => t.involuntarySwitchesPerSec)) ?? perSecond(pst?.nonvoluntaryCtxtSwitches, cst?.nonvoluntaryCtxtSwitches, seconds),
+      readBytesPerSec: perSecond(pio?.readBytes, cio?.readBytes, seconds),
+      writeBytesPerSec: perSecond(pio?.writeBytes, cio?.writeBytes, seconds),
+      syscallsPerSec: perSecond(pio ? pio.syscr + pio.syscw : null, cio ? cio.syscr + cio.syscw : null, seconds),
+      majorFaultsPerSec: perSecond(ps?.majflt, cs?.majflt, seconds),
+      runqueueDelayMsPerSec: waitNs === null || seconds <= 0 ? null : waitNs / 1e6 / seconds,
+      systemStallPercent: stallShares(previous.systemPressure, current.systemPressure, seconds),
+      threads,
+    },
+  };
+}
+
+function stallShares(prev: PressureSet, curr: PressureSet, seconds: number): Record<PsiResource, StallShare> {
+  const share = (a: number | undefined, b: number | undefined): number | null => {
+    const usPerSec = perSecond(a, b, seconds);
+    return usPerSec === null ? null : Math.min(100, usPerSec / 1e4);
+  };
+  const entries = PSI_RESOURCES.map((r): [PsiResource, StallShare] => {
+    const p = valueOf(prev[r]);
+    const c = valueOf(curr[r]);
+    return [r, { some: share(p?.some?.total, c?.some?.total), full: share(p?.full?.total, c?.full?.total) }];
+  });
+  return Object.fromEntries(entries) as Record<PsiResource, StallShare>;
+}

@@ -1,0 +1,27 @@
+import type { ProcFs } from '../procfs/procfs.js';
+import { cgroupV2Path } from '../parsers/cgroup.js';
+import { readCgroupPressure, readSystemPressure } from '../readers/pressure.js';
+import { readProcess, readUptimeSeconds, type ProcessReadOptions } from '../readers/process.js';
+import type { Sample } from './types.js';
+
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint() / 1000n) / 1000;
+}
+
+/** One instant of a process: its files, its threads' files, and PSI for the system and its cgroup. */
+export function takeSample(fs: ProcFs, pid: number, options: ProcessReadOptions = {}, clock = { mono: monotonicMs, wall: Date.now }): Sample {
+  const tMonoMs = clock.mono();
+  const tWallMs = clock.wall();
+  const processSnapshot = readProcess(fs, pid, options);
+  const cgroupPath = processSnapshot.cgroup.ok ? cgroupV2Path(processSnapshot.cgroup.value) : null;
+  return {
+    tMonoMs,
+    tWallMs,
+    uptimeSeconds: readUptimeSeconds(fs),
+    process: processSnapshot,
+    systemPressure: readSystemPressure(fs),
+    cgroupPath,
+    // The root cgroup's pressure is the system's: read it once, as system pressure.
+    cgroupPressure: cgroupPath !== null && cgroupPath !== '/' && fs.cgroupRoot !== null ? readCgroupPressure(fs, cgroupPath) : null,
+  };
+}

@@ -1,0 +1,67 @@
+import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
+import type { Diagnosis } from '../diagnose/types.js';
+import type { ProcFs } from '../procfs/procfs.js';
+import { buildModel } from '../sample/model.js';
+import { takeSample } from '../sample/sampler.js';
+import type { HostFacts, Sample } from '../sample/types.js';
+import { liveHostFacts } from './host.js';
+import type { SessionEnd, SessionStep, TriageSession } from './session.js';
+
+export interface LiveSessionOptions {
+  readonly threshold?: number;
+}
+
+/** True when the process went away while this sample was being read. */
+export function processVanished(sample: Sample): boolean {
+  const p = sample.process;
+  return [p.stat, p.status, p.threads].some((r) => !r.ok && r.error.kind === 'vanished');
+}
+
+/** Samples a live process; each step diagnoses the newest sample against the one before. */
+export class LiveSession implements TriageSession {
+  readonly mode = 'live' as const;
+  readonly sampleCount = null;
+  readonly host: HostFacts;
+  private previous: Sample | null = null;
+  private last: SessionStep = { diagnosis: null, sample: null, ended: null };
+
+  constructor(
+    private readonly fs: ProcFs,
+    readonly pid: number,
+    private readonly options: LiveSessionOptions = {},
+  ) {
+    this.host = liveHostFacts(fs);
+  }
+
+  get kernelRelease(): string {
+    return this.host.kernelRelease;
+  }
+
+  /** Take a sample now. Throws ProcessGoneError only when the very first sample finds no process. */
+  step(): SessionStep {
+    if (this.last.ended) return this.last;
+    const sample = takeSample(this.fs, this.pid);
+    if (processVanished(sample)) {
+      const stat = sample.process.stat;
+      if (this.previous === null && !stat.ok) throw new ProcessGoneError(this.pid, false, stat.error);
+      return this.end({ reason: 'exited', message: `process ${this.pid} exited` });
+    }
+    const model = buildModel(this.previous, sample, this.host);
+    if (model.pidReused) {
+      return this.end({ reason: 'pid-reused', message: `pid ${this.pid} now belongs to a different process (its start time changed); showing the last sample of the old one` });
+    }
+    const diagnosis = this.diagnoseModel(model);
+    this.previous = sample;
+    this.last = { diagnosis, sample, ended: null };
+    return this.last;
+  }
+
+  private diagnoseModel(model: ReturnType<typeof buildModel>): Diagnosis {
+    return diagnose(model, { mode: 'live', procRoot: this.fs.root, threshold: this.options.threshold });
+  }
+
+  private end(ended: SessionEnd): SessionStep {
+    this.last = { ...this.last, ended };
+    return this.last;
+  }
+}

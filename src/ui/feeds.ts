@@ -1,0 +1,117 @@
+import type { LiveSession } from '../session/live.js';
+import type { ReplaySession } from '../session/replay.js';
+import type { SessionStep } from '../session/session.js';
+import type { ReplayPosition } from './panels/header.js';
+import { psiPoint, pushPsi, type PsiPoint } from './panels/pressure.js';
+
+/** What the dashboard shows at one moment: a session step and the PSI history up to it. */
+export interface FeedView {
+  readonly step: SessionStep;
+  readonly psi: readonly PsiPoint[];
+}
+
+/** What the dashboard needs of a live source: sample now, show the newest. */
+export interface LiveSource {
+  readonly mode: 'live';
+  readonly pid: number;
+  readonly sampleCount: null;
+  /** The process exited or its pid was reused: nothing newer will come. */
+  readonly ended: boolean;
+  sample(): void;
+  view(): FeedView;
+}
+
+/** What the dashboard needs of a replay: the view at any sample, and where that sample is. */
+export interface ReplaySource {
+  readonly mode: 'replay';
+  readonly pid: number;
+  readonly sampleCount: number;
+  view(index: number): FeedView;
+  position(index: number, playing: boolean): ReplayPosition;
+}
+
+export type Feed = LiveSource | ReplaySource;
+
+/** Live: each `sample()` reads /proc once; the view is the newest step. */
+export class LiveFeed implements LiveSource {
+  readonly mode = 'live' as const;
+  readonly sampleCount = null;
+  private psi: PsiPoint[] = [];
+  private step: SessionStep;
+
+  constructor(
+    private readonly session: LiveSession,
+    first: SessionStep,
+  ) {
+    this.step = first;
+    if (first.diagnosis) this.psi = [psiPoint(first.diagnosis)];
+  }
+
+  get pid(): number {
+    return this.session.pid;
+  }
+
+  get ended(): boolean {
+    return this.step.ended !== null;
+  }
+
+  /** One sample. After the process ended the session keeps returning the frozen step. */
+  sample(): void {
+    const before = this.step.diagnosis;
+    this.step = this.session.step();
+    if (this.step.diagnosis && this.step.diagnosis !== before) this.psi = pushPsi(this.psi, psiPoint(this.step.diagnosis));
+  }
+
+  view(): FeedView {
+    return { step: this.step, psi: this.psi };
+  }
+}
+
+/** Replay: the view at sample `index`, with the PSI history of samples 0…index. */
+export class ReplayFeed implements ReplaySource {
+  readonly mode = 'replay' as const;
+  private readonly steps = new Map<number, SessionStep>();
+
+  constructor(private readonly session: ReplaySession) {}
+
+  get pid(): number {
+    return this.session.pid;
+  }
+
+  get sampleCount(): number {
+    return this.session.sampleCount;
+  }
+
+  private at(index: number): SessionStep {
+    let s = this.steps.get(index);
+    if (!s) {
+      s = this.session.at(index);
+      this.steps.set(index, s);
+    }
+    return s;
+  }
+
+  view(index: number): FeedView {
+    const psi: PsiPoint[] = [];
+    for (let i = 0; i <= index; i++) {
+      const s = this.at(i);
+      if (s.diagnosis && !s.ended) psi.push(psiPoint(s.diagnosis));
+    }
+    return { step: this.at(index), psi };
+  }
+
+  position(index: number, playing: boolean): ReplayPosition {
+    const meta = this.session.capture.meta;
+    const sample = meta.samples[index];
+    return {
+      index,
+      count: meta.samples.length,
+      dir: this.session.capture.dir,
+      sampledAt: sample ? new Date(sample.tWallMs).toISOString() : meta.createdAt,
+      kernelRelease: meta.kernelRelease,
+      arch: meta.arch,
+      cpuCount: meta.cpuCount,
+      playing,
+    };
+  }
+}

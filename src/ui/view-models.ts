@@ -1,0 +1,121 @@
+import type { Diagnosis } from '../diagnose/types.js';
+import type { Sample } from '../sample/types.js';
+import type { SessionEnd } from '../session/session.js';
+import type { KeyMode } from './keys.js';
+import { computeLayout, inner, PANEL_IDS, type Layout, type PanelId, type TooSmall } from './layout.js';
+import { detailLines, detailPanel, type DetailInput } from './panels/detail.js';
+import { headerLines, type HeaderInput } from './panels/header.js';
+import { pressurePanel, type PsiPoint } from './panels/pressure.js';
+import { resourceGaps, resourcesPanel } from './panels/resources.js';
+import { helpLines, statusLine } from './panels/status.js';
+import { rowThread, tableRows, threadsPanel, type Row } from './panels/threads.js';
+import { treeLines, treePanel } from './panels/tree.js';
+import { reconcile, type UiState } from './state.js';
+import { fitPanel, line, seg, type Line, type PanelModel } from './text.js';
+
+/** Everything one frame is drawn from. */
+export interface FrameInput {
+  readonly mode: KeyMode;
+  readonly cols: number;
+  readonly rows: number;
+  readonly diagnosis: Diagnosis;
+  /** The sample the diagnosis came from: it says why a missing value is missing. */
+  readonly sample: Sample | null;
+  readonly ended: SessionEnd | null;
+  readonly psi: readonly PsiPoint[];
+  readonly ui: UiState;
+  readonly header: Omit<HeaderInput, 'diagnosis' | 'ended' | 'paused'>;
+  readonly message: string | null;
+}
+
+export type Frame =
+  | { readonly kind: 'too-small'; readonly layout: TooSmall; readonly lines: readonly Line[] }
+  | {
+      readonly kind: 'dashboard';
+      readonly layout: Layout;
+      readonly header: readonly Line[];
+      readonly status: Line;
+      readonly panels: Readonly<Record<PanelId, PanelModel>>;
+      /** Help, thread detail or the whole tree, drawn over the body. */
+      readonly overlay: PanelModel | null;
+    };
+
+export interface ComposedFrame {
+  readonly frame: Frame;
+  /** The UI state with the selection re-found in this frame's rows. */
+  readonly ui: UiState;
+  readonly rows: readonly Row[];
+  readonly pageSize: number;
+}
+
+export function tooSmallLines(t: TooSmall): Line[] {
+  return [
+    line(seg('proctriage: the terminal is too small', 'bold')),
+    line(`it is ${t.cols}×${t.rows}; the dashboard needs at least ${t.needCols}×${t.needRows}.`),
+    line('Enlarge the window (it re-lays out at once), or press q to quit.'),
+    line(seg('For a one-shot report that fits anywhere: proctriage triage PID', 'dim')),
+  ];
+}
+
+/** A title sits on the top border between two corners and a space each side. */
+export function fitTitle(title: string, boxWidth: number): string {
+  const room = Math.max(0, boxWidth - 4);
+  return title.length <= room ? title : `${title.slice(0, Math.max(0, room - 1))}…`;
+}
+
+function detailInput(d: Diagnosis, sample: Sample | null, row: Row | undefined): DetailInput {
+  const thread = rowThread(row);
+  if (!thread) return { thread: null, snapshot: null, groupSize: 0, groupTids: [] };
+  const threads = sample?.process.threads;
+  const snapshot = threads?.ok ? (threads.value.find((t) => t.tid === thread.tid) ?? null) : null;
+  const group = d.waitGroups.find((g) => g.tids.includes(thread.tid));
+  return { thread, snapshot, groupSize: group?.count ?? 1, groupTids: group?.tids ?? [thread.tid] };
+}
+
+function overlay(input: FrameInput, ui: UiState, detail: DetailInput, layout: Layout): PanelModel | null {
+  const size = inner(layout.body);
+  switch (ui.overlay) {
+    case 'none':
+      return null;
+    case 'help':
+      return { title: 'help — Esc or ? to close', lines: fitPanel(helpLines(input.mode, ui), size) };
+    case 'detail':
+      return { title: `thread ${detail.thread?.tid ?? ''} explained — ↑↓ other threads, Esc to close`, lines: fitPanel(detailLines(detail, size.width, true), size) };
+    case 'tree':
+      return { title: 'decision tree with all evidence — Esc or t to close', lines: fitPanel(treeLines(input.diagnosis, size, true), size) };
+  }
+}
+
+function fitOverlay(p: PanelModel | null, layout: Layout): PanelModel | null {
+  return p && { ...p, title: fitTitle(p.title, layout.body.width) };
+}
+
+/** Diagnosis + UI state → what every panel draws. Pure: the dashboard's only drawing logic. */
+export function composeFrame(input: FrameInput): ComposedFrame {
+  const layout = computeLayout(input.cols, input.rows);
+  const rows = tableRows(input.diagnosis, input.ui.sort, input.ui.grouped);
+  if (layout.kind === 'too-small') {
+    return { frame: { kind: 'too-small', layout, lines: tooSmallLines(layout) }, ui: input.ui, rows, pageSize: 1 };
+  }
+  const d = input.diagnosis;
+  const threadsSize = inner(layout.panels.threads);
+  const pageSize = Math.max(1, threadsSize.height - 1);
+  const ui = reconcile(input.ui, { rowKeys: rows.map((r) => r.key), pageSize, sampleCount: input.header.replay?.count ?? null });
+  const selected = rows[ui.selectedIndex];
+  const detail = detailInput(d, input.sample, selected);
+  const panels: Record<PanelId, PanelModel> = {
+    pressure: pressurePanel(d, input.psi, inner(layout.panels.pressure)),
+    resources: resourcesPanel(d, resourceGaps(input.sample), inner(layout.panels.resources)),
+    threads: threadsPanel(d, rows, ui, threadsSize).panel,
+    detail: detailPanel(detail, inner(layout.panels.detail)),
+    tree: treePanel(d, inner(layout.panels.tree)),
+  };
+  for (const id of PANEL_IDS) panels[id] = { ...panels[id], title: fitTitle(panels[id].title, layout.panels[id].width) };
+  const header = headerLines({ ...input.header, diagnosis: d, ended: input.ended, paused: input.ui.paused }, layout.header.width);
+  return {
+    frame: { kind: 'dashboard', layout, header, status: statusLine(input.mode, input.message, layout.status.width), panels, overlay: fitOverlay(overlay(input, ui, detail, layout), layout) },
+    ui,
+    rows,
+    pageSize,
+  };
+}

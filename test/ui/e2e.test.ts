@@ -1,0 +1,246 @@
+/**
+ * The dashboard in a real terminal: tmux runs `proctriage attach` on live processes this file
+ * starts, and `proctriage replay` on a capture it makes; `capture-pane -p` is what a user sees.
+ * Needs tmux (CI: apt-get install -y tmux) and gcc (the spawners compile small C programs).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/run-cli.js';
+import { spawnEpollIdle, spawnFutexLockQueue, spawnSleeper, spawnWaitpidParent, stopAll, type Spawned } from '../support/spawners.js';
+import { BIN, ensureBuilt } from './support/build.js';
+import { Tmux, tmuxAvailable, type TmuxPane } from './support/tmux.js';
+
+const tmux = new Tmux();
+const work = mkdtempSync(join(tmpdir(), 'proctriage-ui-e2e-'));
+
+/** Run the CLI in a pane; after it ends the pane prints its exit code and the terminal modes. */
+function open(args: string, options: { cols?: number; rows?: number; env?: Record<string, string>; prefix?: string } = {}): TmuxPane {
+  const line = `${options.prefix ?? ''}${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; stty -a; sleep 600`;
+  return tmux.start(line, options);
+}
+
+/** After the dashboard ends: its exit code, and whether the terminal is back in cooked mode with echo. */
+async function ended(pane: TmuxPane): Promise<{ code: number; screen: string }> {
+  const screen = await pane.waitFor(/EXIT=\d+[\s\S]*icanon/);
+  return { code: Number(/EXIT=(\d+)/.exec(screen)![1]), screen };
+}
+
+function terminalRestored(screen: string): boolean {
+  // stty -a prints `-icanon`/`-echo` while a program holds the terminal raw.
+  return /(^|\s)icanon(\s|$)/m.test(screen) && /(^|\s)echo(\s|$)/m.test(screen) && !screen.includes('─ threads');
+}
+
+/** The dashboard's own pid: the node child of the pane's shell. */
+function dashboardPid(pane: TmuxPane): number {
+  const children = readFileSync(`/proc/${pane.pid()}/task/${pane.pid()}/children`, 'utf8').trim().split(/\s+/);
+  return Number(children[0]);
+}
+
+beforeAll(() => {
+  if (!tmuxAvailable()) throw new Error('tmux is needed for the dashboard end-to-end tests (apt-get install -y tmux)');
+  ensureBuilt();
+}, 120_000);
+
+afterAll(async () => {
+  tmux.killServer();
+  await stopAll();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('proctriage attach in tmux', () => {
+  let parent: Spawned;
+  beforeAll(async () => {
+    parent = await spawnWaitpidParent();
+  });
+
+  it('shows a parent in waitpid with its explanation, and q exits with the terminal restored', async () => {
+    const pane = open(`attach ${parent.pid}`);
+    const screen = await pane.waitFor('waits for  A child process');
+    expect(screen).toContain(`pid ${parent.pid} sh`);
+    expect(screen).toMatch(new RegExp(`▶${parent.pid}\\s+sh\\s+S waitpid\\s+do_wait`));
+    expect(screen).toContain('kernel     do_wait');
+    expect(screen).toContain('syscall    wait4 (nr 61)');
+    expect(screen).toMatch(/─ PSI — /);
+    expect(screen).toContain('─ decision tree');
+    expect(screen).toContain('→ next');
+    expect(screen).toMatch(/q quit\s+\? help/);
+    await pane.waitFor(/host .*kernel /); // systeminformation, read once after the first frame
+    pane.keys('q');
+    const end = await ended(pane);
+    expect(end.code).toBe(0);
+    expect(terminalRestored(end.screen)).toBe(true);
+  });
+
+  it('Ctrl-C quits too', async () => {
+    const pane = open(`attach ${parent.pid}`);
+    await pane.waitFor('waitpid');
+    pane.keys('C-c');
+    const end = await ended(pane);
+    expect(end.code).toBe(0);
+    expect(terminalRestored(end.screen)).toBe(true);
+  });
+
+  it('SIGTERM restores the terminal and exits 143', async () => {
+    const pane = open(`attach ${parent.pid}`);
+    await pane.waitFor('waitpid');
+    process.kill(dashboardPid(pane), 'SIGTERM');
+    const end = await ended(pane);
+    expect(end.code).toBe(143);
+    expect(terminalRestored(end.screen)).toBe(true);
+  });
+
+  it('re-lays out on resize and says when the terminal is too small', async () => {
+    const pane = open(`attach ${parent.pid}`, { cols: 120, rows: 40 });
+    await pane.waitFor('waitpid');
+    pane.resize(70, 20);
+    await pane.waitFor('the terminal is too small');
+    expect(pane.screen()).toContain('it is 70×20; the dashboard needs at least 80×24');
+    pane.resize(100, 30);
+    const screen = await pane.waitFor('─ threads');
+    expect(screen.split('\n').filter((l) => l.length > 0).length).toBeLessThanOrEqual(30);
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  });
+
+  it('as another user, shows what it cannot read as needs root', async () => {
+    if (spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status !== 0) throw new Error('setpriv (util-linux) is needed');
+    const pane = open(`attach ${parent.pid}`, { prefix: 'setpriv --reuid=65534 --regid=65534 --clear-groups ' });
+    const screen = await pane.waitFor('open fds needs root');
+    expect(screen).toContain('view: partial — needs root');
+    expect(screen).toMatch(/S unknown\s+needs root/);
+    expect(screen).toContain('stack      needs root');
+    expect(screen).toContain('read needs root');
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  });
+});
+
+describe('attach: keys on an idle event loop and a lock queue', () => {
+  it('arrows and j/k move the selection, Enter opens the detail, Esc closes it', async () => {
+    const idle = await spawnEpollIdle();
+    const pane = open(`attach ${idle.pid} --interval 500`);
+    let screen = await pane.waitFor('do_epoll_wait');
+    expect(screen).toMatch(/S epoll\s+do_epoll_wait/);
+    const selected = () => /▶(\d+)/.exec(pane.screen())?.[1];
+    const first = selected();
+    pane.keys('Down');
+    await pane.waitFor((s) => /▶(\d+)/.exec(s)?.[1] !== first);
+    const second = selected();
+    pane.keys('k');
+    await pane.waitFor((s) => /▶(\d+)/.exec(s)?.[1] === first);
+    pane.keys('j');
+    await pane.waitFor((s) => /▶(\d+)/.exec(s)?.[1] === second);
+    pane.keys('Enter');
+    screen = await pane.waitFor(`thread ${second} explained`);
+    expect(screen).toContain('wakes when');
+    expect(screen).toContain('decided by');
+    pane.keys('Escape');
+    await pane.waitFor((s) => !s.includes('explained'));
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  });
+
+  it('groups threads on the same lock, sorts, pauses, and writes a capture on c', async () => {
+    const queue = await spawnFutexLockQueue(6);
+    const pane = open(`attach ${queue.pid} --capture-dir ${work}`, { cols: 160, rows: 45 });
+    await pane.waitFor('futex');
+    pane.keys('g');
+    let screen = await pane.waitFor(/6 ×\s+\S+\s+S futex\s+futex_\w+/);
+    expect(screen).toContain('threads (7, 2 groups)');
+    pane.keys('s');
+    await pane.waitFor('by CPU %');
+    pane.keys('p');
+    await pane.waitFor('PAUSED');
+    pane.keys('p');
+    await pane.waitFor((s) => !s.includes('PAUSED'));
+    pane.keys('c');
+    screen = await pane.waitFor(/capture written to (\S+)/, 15_000);
+    const dir = /capture written to (\S+)/.exec(screen)![1]!;
+    expect(dir.startsWith(work)).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).pid).toBe(queue.pid);
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  });
+
+  it('freezes on the last sample, marked EXITED, when the process exits', async () => {
+    const sleeper = await spawnSleeper();
+    const pane = open(`attach ${sleeper.pid} --interval 200`);
+    await pane.waitFor('sleep');
+    await sleeper.stop();
+    const screen = await pane.waitFor('EXITED');
+    expect(screen).toContain(`process ${sleeper.pid} exited`);
+    expect(screen).toMatch(/S sleep\s+hrtimer_nanosleep|S sleep/); // the last sample stays on screen
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  });
+});
+
+describe('proctriage replay in tmux', () => {
+  let capture: string;
+  let pid: number;
+  beforeAll(async () => {
+    const queue = await spawnFutexLockQueue(3);
+    pid = queue.pid;
+    capture = join(work, 'replay-cap');
+    const r = await runCli(['capture', String(queue.pid), '-o', capture, '--samples', '3', '--interval', '200']);
+    expect(r.code, r.stderr).toBe(0);
+    await queue.stop();
+  }, 60_000);
+
+  it('opens on the last sample, marked REPLAY with the capture time and kernel, and steps with ← →', async () => {
+    const pane = open(`replay ${capture}`);
+    let screen = await pane.waitFor('REPLAY 3/3');
+    const meta = JSON.parse(readFileSync(join(capture, 'meta.json'), 'utf8')) as { kernelRelease: string };
+    expect(screen).toContain(`kernel ${meta.kernelRelease}`);
+    expect(screen).toMatch(/capture \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(screen).toContain(`pid ${pid}`);
+    expect(screen).toMatch(/S futex\s+futex_\w+/);
+    expect(screen).toContain('waits for  A user-space lock');
+    pane.keys('Left');
+    screen = await pane.waitFor('REPLAY 2/3');
+    pane.keys('Left', 'Left');
+    screen = await pane.waitFor('REPLAY 1/3');
+    expect(screen).toContain('measuring…'); // the first sample has no rates
+    pane.keys('Right');
+    await pane.waitFor('REPLAY 2/3');
+    pane.keys('q');
+    const end = await ended(pane);
+    expect(end.code).toBe(0);
+    expect(terminalRestored(end.screen)).toBe(true);
+  });
+
+  it('without colour under NO_COLOR, with colour otherwise', async () => {
+    const colourCodes = /\u001b\[(?:[0-9;]*;)?3[1-7](?:;[0-9;]*)?m/;
+    const plain = open(`replay ${capture}`, { env: { NO_COLOR: '1' } });
+    await plain.waitFor('REPLAY 3/3');
+    expect(plain.screenWithEscapes()).not.toMatch(colourCodes);
+    plain.keys('q');
+    await ended(plain);
+    const coloured = open(`replay ${capture}`);
+    await coloured.waitFor('REPLAY 3/3');
+    await sleep(100);
+    expect(coloured.screenWithEscapes()).toMatch(colourCodes);
+    coloured.keys('q');
+    await ended(coloured);
+  });
+});
+
+describe('without a terminal', () => {
+  it('attach exits 5 with one line that points to triage', async () => {
+    const r = await runCli(['attach', String(process.pid)]);
+    expect(r.code).toBe(5);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`proctriage triage ${process.pid}`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('replay points to triage --replay', async () => {
+    const r = await runCli(['replay', work]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain(`proctriage triage --replay ${work}`);
+  });
+});
