@@ -10,8 +10,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import {
   spawnEpollIdle,
+  spawnFutexCondPool,
   spawnFutexLockQueue,
+  spawnPipeline,
   spawnPipeReader,
+  spawnTcpPair,
+  spawnUnixSocketPair,
   spawnSleeper,
   spawnStopped,
   spawnWaitpidParent,
@@ -36,6 +40,12 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'nanosleep', description: 'sleep 1000 in clock_nanosleep', start: () => spawnSleeper() },
   { name: 'stopped', description: 'sleep stopped by SIGSTOP (state T)', start: () => spawnStopped() },
   { name: 'zombie', description: 'an exited child its parent never reaped (state Z)', start: () => spawnZombie(), target: (s) => s.related.zombie! },
+  { name: 'tcp-server-idle', description: 'a node TCP server on 127.0.0.1 idle in epoll with one connected idle node client (follow: epoll targets, loopback peer)', start: () => spawnTcpPair() },
+  { name: 'unix-socket-pair', description: 'a process blocked reading an accepted unix stream socket whose peer (its child) sleeps (follow: unix peer)', start: () => spawnUnixSocketPair() },
+  { name: 'pipeline', description: "sh -c 'sleep 1000 | cat': cat blocked reading the pipe whose writer is sleep (follow: pipe writer)", start: () => spawnPipeline() },
+  { name: 'futex-cond-pool', description: '6 threads parked in pthread_cond_wait on one condition variable, main thread asleep (follow: parked pool)', start: () => spawnFutexCondPool(6) },
+  { name: 'futex-lock-spinning', description: '4 threads blocked on one pthread mutex held by a thread spinning on the CPU (follow: lock queue with a running holder)', start: () => spawnFutexLockQueue(4, { holder: 'spinning' }) },
+  { name: 'waitpid-children', description: 'sh in wait4 with 3 children sleep in nanosleep (follow: children, grouped)', start: () => spawnWaitpidParent({ children: 3 }) },
   { name: 'cpu-contended', description: 'four busy shell loops on a 2-core machine: CPU PSI some avg10 above 20 %, the target on CPU', start: () => spawnCpuHogs(4) },
 ];
 

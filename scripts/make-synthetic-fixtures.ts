@@ -23,8 +23,15 @@ interface Variant {
   readonly scenario: string;
   /** wchan as captured (suffix stripped) → the older kernel's site. */
   readonly sites: Readonly<Record<string, OldSite>>;
-  /** What to do with /proc/pressure: keep, drop `full` from cpu (pre-5.13), or remove it (no PSI). */
-  readonly psi: 'keep' | 'cpu-some-only' | 'absent';
+  /**
+   * What to do with /proc/pressure: keep, drop `full` from cpu (pre-5.13), remove it (no PSI),
+   * or keep the files but make every read fail with EOPNOTSUPP (psi=0 on 4.20–5.5).
+   */
+  readonly psi: 'keep' | 'cpu-some-only' | 'absent' | 'disabled';
+  /** `v1-only`: the process's cgroup file has no `0::` line and the capture no cgroup/ directory. */
+  readonly cgroup?: 'v1-only';
+  /** Rewrite syscall numbers and entry frames as this architecture shows them. */
+  readonly arch?: 'aarch64';
 }
 
 const frames = (names: readonly string[]) => names.map((n, i) => `[<0>] ${n}+0x${(0x40 + i * 0x1c).toString(16)}/0x${(0x200 + i * 0x40).toString(16)}\n`).join('');
@@ -91,7 +98,85 @@ const VARIANTS: readonly Variant[] = [
     },
     psi: 'keep',
   },
+  {
+    name: 'kernel-5.4-psi-off-waitpid-parent',
+    from: 'waitpid-parent',
+    kernelRelease: '5.4.0-150-generic',
+    source:
+      'Linux v5.4: kernel/sched/psi.c psi_show() returns -EOPNOTSUPP when psi_disabled (booted with psi=0), while /proc/pressure/{cpu,memory,io} ' +
+      'still exist (they are created only when PSI is enabled from 5.6, commit 3d817689a62c); kernel/exit.c do_wait ← kernel_wait4 ← __do_sys_wait4.',
+    scenario: 'a shell waiting for its child on a 5.4 kernel booted with psi=0: every /proc/pressure read fails with EOPNOTSUPP',
+    sites: {
+      do_wait: { wchan: 'do_wait', stack: ['do_wait', 'kernel_wait4', '__do_sys_wait4', '__x64_sys_wait4', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'disabled',
+  },
+  {
+    name: 'cgroup-v1-nanosleep',
+    from: 'nanosleep',
+    kernelRelease: '5.10.0-30-amd64',
+    source:
+      'Linux v5.10 on a cgroup v1 only machine (no cgroup2 mount, systemd.unified_cgroup_hierarchy=0 without the unified hierarchy): kernel/cgroup/cgroup.c proc_cgroup_show() ' +
+      'prints only the v1 hierarchies, no "0::" line; kernel/time/hrtimer.c do_nanosleep ← hrtimer_nanosleep; PSI cpu has only "some" before 5.13.',
+    scenario: 'sleep in nanosleep on a cgroup v1 only machine: no cgroup v2 membership, so no cgroup pressure',
+    sites: {
+      hrtimer_nanosleep: { wchan: 'do_nanosleep', stack: ['do_nanosleep', 'hrtimer_nanosleep', '__x64_sys_clock_nanosleep', 'do_syscall_64', 'entry_SYSCALL_64_after_hwframe'] },
+    },
+    psi: 'cpu-some-only',
+    cgroup: 'v1-only',
+  },
+  {
+    name: 'aarch64-epoll-idle-node',
+    from: 'epoll-idle-node',
+    kernelRelease: '6.18.44-arm64',
+    source:
+      'Linux v6.18 arm64: syscall numbers from include/uapi/asm-generic/unistd.h (epoll_pwait 22, futex 98, read 63, wait4 260, clock_nanosleep 115; ' +
+      'arm64 has no epoll_wait), entry frames from arch/arm64/kernel/syscall.c (invoke_syscall, el0_svc_common, do_el0_svc) and entry-common.c (el0_svc, el0t_64_sync_handler).',
+    scenario: 'an idle node event loop as an arm64 machine shows it: the same wait sites under other syscall numbers and entry frames',
+    sites: {},
+    psi: 'keep',
+    arch: 'aarch64',
+  },
 ];
+
+/** x86_64 → aarch64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl → include/uapi/asm-generic/unistd.h). */
+const AARCH64_NR: Readonly<Record<number, number>> = {
+  0: 63, // read
+  1: 64, // write
+  7: 73, // poll → ppoll (arm64 has no poll)
+  35: 101, // nanosleep
+  61: 260, // wait4
+  202: 98, // futex
+  230: 115, // clock_nanosleep
+  232: 22, // epoll_wait → epoll_pwait (arm64 has no epoll_wait)
+  270: 72, // pselect6
+  281: 22, // epoll_pwait
+};
+
+const X86_ENTRY = new Set(['do_syscall_64', 'entry_SYSCALL_64_after_hwframe']);
+const ARM64_ENTRY = ['invoke_syscall', 'el0_svc_common.constprop.0', 'do_el0_svc', 'el0_svc', 'el0t_64_sync_handler', 'el0t_64_sync'];
+
+/** A /proc/PID/task/TID/syscall line with its number as aarch64 numbers it. */
+function aarch64SyscallLine(line: string, where: string): string {
+  const [nr, ...rest] = line.trim().split(' ');
+  if (nr === 'running' || nr === '-1' || nr === undefined) return line;
+  const mapped = AARCH64_NR[Number(nr)];
+  if (mapped === undefined) throw new Error(`${where}: no aarch64 number for x86_64 syscall ${nr}; add it to AARCH64_NR`);
+  return `${[String(mapped), ...rest].join(' ')}\n`;
+}
+
+/** A stack as arm64 prints it: `__arm64_sys_*` wrappers and the el0 entry frames. */
+function aarch64Stack(text: string): string {
+  const names = text.split('\n').filter(Boolean).map((l) => l.replace(/^\[<[0-9a-f]+>\] /, '').replace(/\+0x.*$/, ''));
+  if (names.length === 0) return text;
+  const kernel = names.filter((n) => !X86_ENTRY.has(n)).map((n) => n.replace(/^__x64_sys_/, '__arm64_sys_'));
+  return frames(names.some((n) => X86_ENTRY.has(n)) ? [...kernel, ...ARM64_ENTRY] : kernel);
+}
+
+/** The v1 hierarchies only: what /proc/PID/cgroup shows without a cgroup2 mount. */
+function cgroupV1Only(text: string): string {
+  return text.split('\n').filter((l) => l !== '' && !l.startsWith('0::')).map((l) => `${l}\n`).join('');
+}
 
 function rewriteSample(sampleDir: string, variant: Variant): void {
   const procDir = join(sampleDir, 'proc');
@@ -108,13 +193,39 @@ function rewriteSample(sampleDir: string, variant: Variant): void {
       const stackPath = join(taskDir, tid, 'stack');
       if (existsSync(stackPath)) writeFileSync(stackPath, frames(site.stack));
     }
+    if (variant.arch === 'aarch64') {
+      for (const tid of readdirSync(taskDir)) {
+        const syscallPath = join(taskDir, tid, 'syscall');
+        if (existsSync(syscallPath)) writeFileSync(syscallPath, aarch64SyscallLine(readFileSync(syscallPath, 'utf8'), syscallPath));
+        const stackPath = join(taskDir, tid, 'stack');
+        if (existsSync(stackPath)) writeFileSync(stackPath, aarch64Stack(readFileSync(stackPath, 'utf8')));
+      }
+    }
+    if (variant.cgroup === 'v1-only') {
+      for (const path of [join(procDir, pid, 'cgroup'), ...readdirSync(taskDir).map((tid) => join(taskDir, tid, 'cgroup'))]) {
+        if (existsSync(path)) writeFileSync(path, cgroupV1Only(readFileSync(path, 'utf8')));
+      }
+    }
   }
   const osrelease = join(procDir, 'sys', 'kernel', 'osrelease');
   if (existsSync(osrelease)) writeFileSync(osrelease, `${variant.kernelRelease}\n`);
   const pressure = join(procDir, 'pressure');
   const errorsPath = join(sampleDir, 'errors.json');
   const errors = JSON.parse(readFileSync(errorsPath, 'utf8')) as Record<string, unknown>;
-  if (variant.psi === 'absent') {
+  if (variant.cgroup === 'v1-only') {
+    rmSync(join(sampleDir, 'cgroup'), { recursive: true, force: true });
+    for (const key of Object.keys(errors)) if (key.startsWith('cgroup/')) delete errors[key];
+  }
+  if (variant.psi === 'disabled') {
+    // The files exist but every read fails: a capture records the error, not the file.
+    rmSync(pressure, { recursive: true, force: true });
+    rmSync(join(sampleDir, 'cgroup'), { recursive: true, force: true });
+    for (const key of Object.keys(errors)) if (key.startsWith('cgroup/')) delete errors[key];
+    for (const r of ['cpu', 'memory', 'io']) {
+      errors[`proc/pressure/${r}`] = { kind: 'unsupported', errno: 'EOPNOTSUPP', message: 'operation not supported' };
+    }
+    errors['proc/pressure/irq'] = { kind: 'unsupported', errno: 'ENOENT', message: 'no such file or directory' };
+  } else if (variant.psi === 'absent') {
     rmSync(pressure, { recursive: true, force: true });
     rmSync(join(sampleDir, 'cgroup'), { recursive: true, force: true });
     for (const r of ['cpu', 'memory', 'io', 'irq']) {
@@ -139,10 +250,11 @@ for (const variant of VARIANTS) {
   const out = {
     ...meta,
     kernelRelease: variant.kernelRelease,
+    ...(variant.arch ? { arch: variant.arch } : {}),
     synthetic: true,
     source: variant.source,
     scenario: variant.scenario,
-    howMade: `hand-written: scripts/make-synthetic-fixtures.ts rewrote the wait sites of the captured fixture "${variant.from}" as kernel ${variant.kernelRelease} prints them`,
+    howMade: `hand-written: scripts/make-synthetic-fixtures.ts rewrote the wait sites of the captured fixture "${variant.from}" as kernel ${variant.kernelRelease}${variant.arch ? ` on ${variant.arch}` : ''} prints them`,
   };
   writeFileSync(join(dst, 'meta.json'), `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${dst}`);

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessGoneError } from '../diagnose/diagnose.js';
@@ -33,8 +34,10 @@ export interface CaptureResult {
   readonly exitedEarly: boolean;
 }
 
+const CAPTURE_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** The program name alone: argv[0] without its directory. */
-function reducedCmdline(raw: string): string {
+export function reducedCmdline(raw: string): string {
   const argv0 = raw.split('\0', 1)[0] ?? '';
   return `${basename(argv0)}\0`;
 }
@@ -56,20 +59,22 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   mkdirSync(dirname(outDir), { recursive: true });
   const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
+  // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });
-  const onSignal = () => {
+  // Interrupted: remove the partial capture, exit as the signal would have (128 + its number).
+  const onSignal = (signal: NodeJS.Signals) => {
     cleanup();
-    process.exit(130);
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
     const host = liveHostFacts(options.fs);
     const sampleMetas: CaptureSampleMeta[] = [];
     const errorCounts: Record<string, number> = {};
     let comm = '?';
     let exitedEarly = false;
+    let starttime: number | null = null;
     for (let i = 0; i < options.samples; i++) {
       if (i > 0) await sleep(options.intervalMs);
       const dir = String(i).padStart(4, '0');
@@ -85,7 +90,17 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
         exitedEarly = true;
         break;
       }
-      if (sample.process.stat.ok) comm = sample.process.stat.value.comm;
+      const stat = sample.process.stat;
+      // A different start time: the pid now names another process; what follows is not the target.
+      if (stat.ok && starttime !== null && stat.value.starttime !== starttime) {
+        rmSync(sampleDir, { recursive: true, force: true });
+        exitedEarly = true;
+        break;
+      }
+      if (stat.ok) {
+        comm = stat.value.comm;
+        starttime = stat.value.starttime;
+      }
       const cmdline = options.fs.readText(`${options.pid}/cmdline`);
       if (cmdline.ok) recorder.writeExtra(`${options.pid}/cmdline`, options.includeCmdline ? cmdline.value : reducedCmdline(cmdline.value));
       writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(recorder.errors, null, 1)}\n`);
@@ -119,7 +134,6 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     cleanup();
     throw err;
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
+    for (const signal of CAPTURE_SIGNALS) process.removeListener(signal, onSignal);
   }
 }

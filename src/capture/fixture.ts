@@ -68,6 +68,10 @@ export function validateMeta(dir: string, raw: unknown): CaptureMeta {
     ...(typeof raw.source === 'string' ? { source: raw.source } : {}),
     ...(typeof raw.scenario === 'string' ? { scenario: raw.scenario } : {}),
     fullCmdline: raw.fullCmdline === true,
+    ...(raw.scope === 'machine' ? { scope: 'machine' as const } : {}),
+    ...(Number.isInteger(raw.triggerSample) && (raw.triggerSample as number) >= 0 && (raw.triggerSample as number) < samples.length
+      ? { triggerSample: raw.triggerSample as number }
+      : {}),
   };
 }
 

@@ -32,6 +32,10 @@ export interface CaptureMeta {
   readonly scenario?: string;
   /** Whether `cmdline` holds the full command line (`--include-cmdline`) or only the program name. */
   readonly fullCmdline: boolean;
+  /** 0-based index of the sample at which `proctriage watch` saw its condition hold; replay opens there. */
+  readonly triggerSample?: number;
+  /** `machine`: every process (`proctriage sample --capture`), `pid` is 0; absent: one process. */
+  readonly scope?: 'process' | 'machine';
 }
 
 export type ErrorsFile = Record<string, RecordedError>;

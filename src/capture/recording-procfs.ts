@@ -12,6 +12,7 @@ import type { ErrorsFile } from './format.js';
 export class RecordingProcFs implements ProcFs {
   readonly mode = 'live' as const;
   readonly errors: ErrorsFile = {};
+  private readonly recorded = new Set<string>();
 
   constructor(
     private readonly inner: ProcFs,
@@ -28,6 +29,10 @@ export class RecordingProcFs implements ProcFs {
 
   private record<T>(area: 'proc' | 'cgroup', path: string, result: ReadResult<T>, write: (full: string, value: T) => void): ReadResult<T> {
     const key = `${area}/${path}`;
+    // A path read twice in one sample (the follow readers look at fds again) keeps its first
+    // outcome: replay then gives every reader what the first one saw, and a symlink is not made twice.
+    if (this.recorded.has(key)) return result;
+    this.recorded.add(key);
     if (result.ok) {
       const full = join(this.sampleDir, area, path);
       mkdirSync(dirname(full), { recursive: true });

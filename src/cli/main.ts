@@ -2,7 +2,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/pressure.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT, reportError } from './errors.js';
-import { parseIntervalMs, parsePercent, parsePid, parseSampleCount } from './options.js';
+import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parseSampleCount } from './options.js';
+import { CONDITION_FORMS } from '../watch/conditions.js';
+import { collectCondition, parseByteSize, parseSeconds } from '../watch/options.js';
+
+const CONDITION_MEANINGS = [
+  'PSI average over a window, in %',
+  'PSI stall time rising faster than a rate',
+  'a thread in state L [held longer than N]',
+  'at least N threads in a wait kind',
+  'process CPU, % of one core',
+] as const;
 
 const procRootOption = () => new Option('--proc-root <dir>', 'read /proc from this directory').default('/proc');
 
@@ -29,6 +39,7 @@ Examples:
   proctriage triage 1234 --json | jq .verdict
   proctriage capture 1234 -o /tmp/cap --samples 5
   proctriage triage --replay fixtures/epoll-idle-node
+  proctriage watch 1234 --when 'state:D>500ms' --capture /tmp/w
 
 Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unusable capture, 70 internal error.`,
     );
@@ -38,6 +49,7 @@ Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unus
     .description('walk the diagnostic tree for one process and print the report')
     .argument('[pid]', 'process id', parsePid)
     .option('--replay <dir>', 'diagnose a capture instead of a live process')
+    .addOption(new Option('--sample <n>', 'with --replay: diagnose sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleCount))
     .addOption(new Option('--interval <ms>', 'time between the two samples rates come from').argParser(parseIntervalMs).default(1000))
     .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
     .option('--json', 'print one JSON object (schema in the README)', false)
@@ -86,6 +98,42 @@ Examples:
     });
 
   program
+    .command('watch')
+    .description('flight recorder: sample continuously and write a capture when a condition holds')
+    .argument('[pid]', 'process to sample each tick (without one: the whole machine)', parsePid)
+    .addOption(new Option('--when <cond>', 'trigger condition; repeat for "any of"').argParser(collectCondition).makeOptionMandatory())
+    .requiredOption('--capture <dir>', 'captures are written to DIR/0001, DIR/0002, …')
+    .addOption(new Option('--interval <ms>', 'time between samples').argParser(parseIntervalMs).default(1000))
+    .addOption(new Option('--before <s>', 'seconds of samples kept from before the trigger').argParser(parseSeconds('--before', 3600)).default(10))
+    .addOption(new Option('--after <s>', 'seconds of samples taken after the trigger').argParser(parseSeconds('--after', 3600)).default(5))
+    .addOption(new Option('--cooldown <s>', 'seconds after a trigger before another may fire').argParser(parseSeconds('--cooldown', 86400)).default(60))
+    .addOption(new Option('--max-captures <n>', 'keep at most n captures of this run; the oldest is deleted').argParser(parsePositiveInt('--max-captures', 1, 10_000)).default(20))
+    .addOption(new Option('--max-bytes <size>', 'keep the captures of this run under this size on disk; the oldest are deleted').argParser(parseByteSize).default(1024 * 1024 * 1024, '1G'))
+    .addOption(procRootOption())
+    .addHelpText(
+      'after',
+      `
+Conditions (OP is > or >=; several --when = any):
+${CONDITION_FORMS.map((form, i) => `  ${form.padEnd(60)}${CONDITION_MEANINGS[i]}`).join('\n')}
+With a PID, each sample is a full sample of that process (as triage reads it). Without one,
+each sample is the machine: PSI and every thread's state and wait; state: and threads: then
+look at every thread, and from the trigger on the process they point at is sampled in full.
+cpu needs a PID. One line per capture on stdout; a heartbeat on a terminal only. Stops on
+SIGINT/SIGTERM (a capture in progress is written with the samples it has).
+
+Examples:
+  proctriage watch 1234 --when 'state:D>500ms' --capture /tmp/w
+  proctriage watch 1234 --when 'threads:futex>=30' --when 'cpu>90' --capture /tmp/w --cooldown 300
+  proctriage watch --when 'psi:io.full.avg10>20' --when 'psi:memory.some.total>100ms/s' --capture /tmp/w
+  proctriage watch --when 'state:D>2s' --capture /tmp/w         any thread of the machine
+  proctriage triage --replay /tmp/w/0001        the diagnosis at the trigger sample`,
+    )
+    .action(async (pid: number | undefined, opts) => {
+      const { runWatchCommand } = await import('./watch.js');
+      setExit(await runWatchCommand(pid, opts, process.argv.slice(2)));
+    });
+
+  program
     .command('attach')
     .description('open the live dashboard on a process: what each thread waits on, PSI, the decision tree')
     .argument('<pid>', 'process id', parsePid)
@@ -115,7 +163,7 @@ Examples:
     .argument('<dir>', 'capture directory (from `proctriage capture` or the c key)')
     .addOption(new Option('--interval <ms>', 'time between samples when playing (p)').argParser(parseIntervalMs).default(1000))
     .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
-    .addOption(new Option('--sample <n>', 'open on sample n (1-based; default: the last)').argParser(parseSampleCount))
+    .addOption(new Option('--sample <n>', 'open on sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleCount))
     .addHelpText(
       'after',
       `
@@ -131,14 +179,88 @@ Examples:
       setExit(await runReplay(dir, opts));
     });
 
+  program
+    .command('top')
+    .description('the whole machine: every thread sampled, grouped by what it waits on (average active threads)')
+    .option('--once', 'print one sample of the whole machine, grouped, and exit', false)
+    .option('--json', 'with --once: one JSON object with every thread and the groups', false)
+    .option('--all', 'with --once: every group, idle kernel threads too', false)
+    .addOption(new Option('--hz <n>', 'samples per second (default: as fast as --budget allows)').argParser(parseHz))
+    .addOption(new Option('--budget <percent>', 'CPU budget for sampling, % of one core').argParser(parsePercent).default(10))
+    .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
+    .addOption(procRootOption())
+    .addHelpText(
+      'after',
+      `
+Keys: q quit · ? help · ↑↓/j k select · Enter a group's processes, then Enter attach · Esc back · p pause.
+Without a terminal, use --once (one sample) or \`proctriage sample\` (a window).
+
+Examples:
+  proctriage top
+  proctriage top --hz 5
+  proctriage top --once
+  proctriage top --once --json | jq '.groups[0]'`,
+    )
+    .action(async (opts) => {
+      const { runTop } = await import('./top.js');
+      setExit(await runTop(opts));
+    });
+
+  program
+    .command('sample')
+    .description('sample every thread of the machine for a while and print the distribution of waits')
+    .addOption(new Option('--hz <n>', 'samples per second').argParser(parseHz).default(10))
+    .addOption(new Option('--duration <s>', 'seconds to sample').argParser(parseDurationSeconds).default(1))
+    .option('--json', 'print one JSON object: the groups with average active threads', false)
+    .option('--all', 'every group, idle kernel threads too', false)
+    .option('--capture <dir>', 'also record the samples as a machine capture (meta scope "machine")')
+    .addOption(new Option('--pids <list>', 'only these processes (comma-separated)').argParser(parsePidList))
+    .addOption(procRootOption())
+    .addHelpText(
+      'after',
+      `
+Average active threads of a group = the sum over samples of its threads / the number of samples.
+
+Examples:
+  proctriage sample
+  proctriage sample --hz 20 --duration 5
+  proctriage sample --json | jq '.groups[:5]'
+  proctriage sample --duration 3 --capture /tmp/machine-cap`,
+    )
+    .action(async (opts) => {
+      const { runSample } = await import('./sample.js');
+      setExit(await runSample(opts));
+    });
+
   return program;
 }
 
+/**
+ * With no command at all, the main job: `top` on a terminal, else `sample` for 1 s.
+ * argv is node's (`node`, script, args…); options before a command (`--debug`) are kept.
+ */
+export function withDefaultCommand(argv: readonly string[], tty: boolean): string[] {
+  const args = argv.slice(2);
+  const hasCommand = args.some((a) => !a.startsWith('-'));
+  const asksForInfo = args.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
+  if (hasCommand || asksForInfo) return [...argv];
+  return [...argv, tty ? 'top' : 'sample'];
+}
+
+/** `proctriage … | head` closes the pipe early: that is the reader's choice, not an error. */
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(EXIT.ok);
+    throw err;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<void> {
+  exitQuietlyOnClosedPipe();
   let code: number = EXIT.ok;
   const program = buildProgram((c) => (code = c));
   try {
-    await program.parseAsync([...argv]);
+    await program.parseAsync(withDefaultCommand(argv, process.stdin.isTTY === true && process.stdout.isTTY === true));
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed.

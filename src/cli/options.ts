@@ -28,3 +28,20 @@ export function parsePercent(value: string): number {
 
 export const parseIntervalMs = parsePositiveInt('--interval (milliseconds)', 10, 3_600_000);
 export const parseSampleCount = parsePositiveInt('--samples', 1, 10_000);
+
+export function parsePositiveNumber(name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got "${value}".`);
+    }
+    return n;
+  };
+}
+
+export const parseHz = parsePositiveNumber('--hz', 0.1, 100);
+export const parseDurationSeconds = parsePositiveNumber('--duration (seconds)', 0.05, 86_400);
+
+export function parsePidList(value: string): number[] {
+  return value.split(',').map((p) => parsePid(p.trim()));
+}

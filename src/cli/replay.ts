@@ -20,7 +20,8 @@ export async function runReplay(dir: string, options: ReplayCliOptions): Promise
   if (options.sample !== undefined && options.sample > count) {
     throw new UserError(`${dir} holds ${count} sample${count === 1 ? '' : 's'}; --sample ${options.sample} is past the end`, EXIT.usage);
   }
-  const startIndex = (options.sample ?? count) - 1;
+  // A watch capture opens at its trigger sample; any other at its last.
+  const startIndex = options.sample !== undefined ? options.sample - 1 : (capture.meta.triggerSample ?? count - 1);
   const feed = new ReplayFeed(session);
   // An unusable capture fails here, as one line, before the screen is taken over.
   feed.view(startIndex);

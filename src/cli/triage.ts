@@ -4,6 +4,7 @@ import { ProcessGoneError } from '../diagnose/diagnose.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
+import { terminalSafeDeep } from '../report/terminal-safe.js';
 import { renderTextReport } from '../report/text.js';
 import { styleFor } from '../report/style.js';
 import { LiveSession } from '../session/live.js';
@@ -18,6 +19,8 @@ export interface TriageOptions {
   readonly procRoot: string;
   readonly all: boolean;
   readonly verbose: boolean;
+  /** With --replay: the 1-based sample to diagnose (default: a watch capture's trigger sample, else the last). */
+  readonly sample?: number;
 }
 
 /** Show progress on stderr only where a person is watching. */
@@ -49,12 +52,24 @@ function replayDiagnosis(dir: string, pid: number | undefined, options: TriageOp
   if (pid !== undefined && pid !== capture.meta.pid) {
     throw new UserError(`the capture in ${dir} is of pid ${capture.meta.pid}, not ${pid}`);
   }
-  const step = new ReplaySession(capture, { threshold: options.threshold }).last();
+  if (capture.meta.pid === 0) {
+    throw new UserError(`${dir} is a machine-wide capture from \`proctriage watch\` with no process in focus (its trigger was system-wide): it holds PSI and every thread's stat, wchan and syscall under samples/NNNN/proc, but no process to triage`, EXIT.badCapture);
+  }
+  const session = new ReplaySession(capture, { threshold: options.threshold });
+  const count = session.sampleCount;
+  if (options.sample !== undefined && options.sample > count) {
+    throw new UserError(`${dir} holds ${count} sample${count === 1 ? '' : 's'}; --sample ${options.sample} is past the end`, EXIT.usage);
+  }
+  const index = options.sample !== undefined ? options.sample - 1 : (capture.meta.triggerSample ?? count - 1);
+  const step = session.at(index);
+  // The capture outlived the process (its pid was reused): say the report is of an earlier sample.
+  if (step.ended) process.stderr.write(`proctriage: note: ${step.ended.message}; the report is of the last sample before that\n`);
   return step.diagnosis!;
 }
 
 export async function runTriage(pid: number | undefined, options: TriageOptions): Promise<number> {
   let diagnosis: Diagnosis;
+  if (options.sample !== undefined && options.replay === undefined) throw new UserError('--sample needs --replay DIR', EXIT.usage);
   if (options.replay !== undefined) {
     diagnosis = replayDiagnosis(options.replay, pid, options);
   } else {
@@ -64,7 +79,7 @@ export async function runTriage(pid: number | undefined, options: TriageOptions)
   if (options.json) {
     process.stdout.write(`${JSON.stringify(diagnosis, null, 2)}\n`);
   } else {
-    process.stdout.write(renderTextReport(diagnosis, { style: styleFor(process.stdout), maxThreads: options.all ? Infinity : 40, verbose: options.verbose }));
+    process.stdout.write(renderTextReport(terminalSafeDeep(diagnosis), { style: styleFor(process.stdout), maxThreads: options.all ? Infinity : 40, verbose: options.verbose }));
   }
   return EXIT.ok;
 }

@@ -60,7 +60,7 @@ interface Observation {
 }
 
 /** io-wq workers and SQPOLL threads are user threads whose syscall file shows their creator's io_uring call. */
-const IO_URING_HELPER_COMM = /^iou-(wrk|sqp)-\d+$/;
+export const IO_URING_HELPER_COMM = /^iou-(wrk|sqp)-\d+$/;
 
 /** 5.12-5.15 could print a raw address in wchan when no symbol was found (`%ps`); it names nothing. */
 const RAW_ADDRESS = /^(0x)?[0-9a-f]{8,16}$/;
@@ -287,6 +287,7 @@ function resolveCandidates(seen: Observation, top: string, candidates: readonly 
   return (
     resolveByCaller(seen, top, candidates) ??
     resolveBySyscall(seen, top, candidates) ??
+    resolveByFdTarget(seen, top, candidates) ??
     unresolvedSharedVerdict(seen, top, candidates)
   );
 }
@@ -333,6 +334,37 @@ function resolveBySyscall(seen: Observation, top: string, candidates: readonly W
   const [only] = matching;
   if (!only || matching.length > 1) return null;
   return siteVerdict(seen, only, top, 'likely', [...topBasis(seen), 'syscall']);
+}
+
+/** The wait kind an fd's type implies for a read-like wait on it. */
+function kindOfFd(target: NonNullable<ClassifyInput['fdTarget']>): WaitKind | null {
+  switch (target.type) {
+    case 'socket':
+      return 'socket';
+    case 'pipe':
+      return 'pipe';
+    case 'tty':
+      return 'tty';
+    case 'anon_inode':
+      return target.anonKind === 'signalfd' ? 'signal' : ['eventfd', 'timerfd', 'inotify', '[eventfd]', '[timerfd]'].includes(target.anonKind ?? '') ? 'event-fd' : null;
+    default:
+      return null;
+  }
+}
+
+/** Without a stack, what the syscall's fd points to picks among rows sharing the symbol (socket vs tty vs inotify). */
+function resolveByFdTarget(seen: Observation, top: string, candidates: readonly WaitSite[]): Verdict | null {
+  const target = seen.input.fdTarget;
+  const call = seen.call;
+  if (!target || !call) return null;
+  const kind = kindOfFd(target);
+  if (kind === null) return null;
+  const matching = candidates.filter((site) => site.kind === kind && site.syscalls.includes(call.name));
+  const basis = [...topBasis(seen), 'syscall', `fd: ${target.target}`];
+  const [only] = matching;
+  if (only && matching.length === 1) return siteVerdict(seen, only, top, 'likely', basis);
+  if (matching.length === 0) return null;
+  return { ...unresolvedSharedVerdict(seen, top, matching), kind, confidence: 'likely', basis };
 }
 
 function unresolvedSharedVerdict(seen: Observation, top: string, candidates: readonly WaitSite[]): Verdict {

@@ -1,9 +1,14 @@
 import { describeReadError, type ReadError, type ReadResult } from '../procfs/errors.js';
 import type { Model } from '../sample/model.js';
-import type { Sample } from '../sample/types.js';
+import type { Sample, ThreadSnapshot } from '../sample/types.js';
 import { DEFAULT_CONTENTION_THRESHOLD, pressureView } from './pressure.js';
 import { diagnoseThread, groupWaits } from './threads.js';
 import { walkTree } from './tree.js';
+import { futexGroups } from '../follow/futex.js';
+import { memoryView } from '../follow/memory.js';
+import { networkView } from '../follow/network.js';
+import { fdContext } from '../follow/peers.js';
+import { followThread } from '../follow/threads.js';
 import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type MissingFact, type ProcessFacts, type ThreadDiagnosis } from './types.js';
 
 export interface DiagnoseOptions {
@@ -70,6 +75,32 @@ function processFacts(model: Model, threadCount: number): ProcessFacts {
 
 const ROOT_ONLY = 'root-only, or the process belongs to another user';
 
+/** How many damaged files a missing-fact entry names before it says "and N more". */
+const DAMAGED_SHOWN = 3;
+
+/**
+ * Files that were there but held text the parsers refused (truncated, binary, too big), or that
+ * a capture lacks or links out of: one entry per kind, naming the first few. Denied and
+ * unsupported files have entries of their own, and so do the process's io and fd/.
+ */
+function damagedFiles(proc: Sample['process'], threadSnaps: readonly ThreadSnapshot[]): MissingFact[] {
+  const results: ReadResult<unknown>[] = [proc.stat, proc.status, proc.limits, proc.cgroup];
+  for (const t of threadSnaps) results.push(t.stat, t.status, t.wchan, t.stack, t.syscall, t.io, t.schedstat, t.children);
+  if (proc.fds.ok) for (const fd of proc.fds.value) if (fd.info) results.push(fd.info);
+  const out: MissingFact[] = [];
+  for (const [kind, what, weakens] of [
+    ['malformed', 'file(s) with text that could not be parsed', 'the threads and figures those files describe: their wait is judged from the files that remain'],
+    ['io', 'file(s) that could not be read', 'the threads and figures those files describe: their wait is judged from the files that remain'],
+  ] as const) {
+    const errors = results.flatMap((r) => (!r.ok && r.error.kind === kind ? [r.error] : []));
+    if (errors.length === 0) continue;
+    const shown = errors.slice(0, DAMAGED_SHOWN).map(describeReadError).join('; ');
+    const more = errors.length > DAMAGED_SHOWN ? `; and ${errors.length - DAMAGED_SHOWN} more` : '';
+    out.push({ what: `${errors.length} ${what}`, why: `${shown}${more}`, weakens });
+  }
+  return out;
+}
+
 /** Say what could not be read, why, and what that weakens; one entry per kind of gap. */
 function missingFacts(sample: Sample, threads: readonly ThreadDiagnosis[], systemUnavailable: string | null, cgroupUnavailable: string | null): MissingFact[] {
   const out: MissingFact[] = [];
@@ -79,14 +110,23 @@ function missingFacts(sample: Sample, threads: readonly ThreadDiagnosis[], syste
   const stackDenied = deniedCount((t) => t.stack);
   if (stackDenied > 0) out.push({ what: `kernel stacks of ${stackDenied} thread(s)`, why: `permission denied: /proc/PID/task/TID/stack is ${ROOT_ONLY}`, weakens: 'D-state waits (disk I/O vs kernel lock vs reclaim) and ambiguous wait sites are decided from wchan and the syscall alone' });
   const syscallDenied = deniedCount((t) => t.syscall);
+  const wchanHidden = threads.filter((t) => t.wait.missing.some((m) => m.startsWith('wchan: reads 0'))).length;
+  if (wchanHidden > 0 && syscallDenied > 0) {
+    out.push({ what: `wait channels (wchan) of ${wchanHidden} thread(s)`, why: 'reads 0 although the thread sleeps: the kernel hides it from a reader without ptrace access (another user\'s process)', weakens: 'which kernel function they wait in; they are never reported as running' });
+  }
   if (syscallDenied > 0) out.push({ what: `syscalls of ${syscallDenied} thread(s)`, why: 'permission denied: another user\'s process (needs ptrace access)', weakens: 'their wait kind: wchan also reads 0 for them, so they show as `unknown`' });
   const unknown = threads.filter((t) => t.wait.kind === 'unknown').length;
   if (unknown > 0 && syscallDenied === 0) out.push({ what: `the wait site of ${unknown} thread(s)`, why: 'wchan, stack and syscall did not say', weakens: 'the grouping of waits' });
+  out.push(...damagedFiles(proc, threadSnaps));
   for (const [label, result, weakens] of [
     ['I/O counters', proc.io, 'read/write bytes/s and syscalls/s'],
     ['open files', proc.fds, 'the fd breakdown and what epoll/pipes wait on'],
   ] as const) {
     if (!result.ok) out.push({ what: label, why: describeReadError(result.error), weakens });
+  }
+  const cpuPressure = sample.systemPressure.cpu;
+  if (cpuPressure.ok && cpuPressure.value.some !== null && cpuPressure.value.full === null) {
+    out.push({ what: 'cpu "full" pressure', why: 'this kernel\'s /proc/pressure/cpu has no `full` line (added in Linux 5.13)', weakens: 'nothing the tree decides on: CPU contention is judged from `some`; only the time all tasks stalled on CPU at once is not shown' });
   }
   if (systemUnavailable) out.push({ what: 'system pressure (PSI)', why: systemUnavailable, weakens: 'whether the machine is contended: the tree judges from the process alone' });
   if (sample.cgroupPressure === null && sample.cgroupPath !== '/') {
@@ -105,12 +145,19 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
   if (!proc.stat.ok && proc.stat.error.kind === 'vanished') {
     throw new ProcessGoneError(proc.pid, model.previous !== null, proc.stat.error);
   }
-  const threads = (valueOf(proc.threads) ?? []).map((t) => diagnoseThread(t, model, model.host));
+  const fdList = valueOf(proc.fds) ?? [];
+  const snaps = valueOf(proc.threads) ?? [];
+  const ctx = fdContext(proc.pid, fdList, sample.follow, valueOf(proc.stat)?.ppid ?? null);
+  const base = snaps.map((t) => diagnoseThread(t, model, model.host, ctx.fds));
+  const futex = futexGroups(base);
+  const threads = base.map((t, i) => ({ ...t, follow: followThread(snaps[i]!, t, sample, ctx, futex, model.host.arch) }));
+  const network = networkView(sample, model.rates?.network ?? null);
+  const memory = memoryView(model);
   const groups = groupWaits(threads);
   const facts = processFacts(model, threads.length);
   const system = pressureView('system', null, sample.systemPressure, threshold, model.rates?.systemStallPercent ?? null);
   const cgroup = sample.cgroupPressure ? pressureView('cgroup', sample.cgroupPath, sample.cgroupPressure, threshold, null) : null;
-  const tree = walkTree({ process: facts, threads, groups, system, cgroup, haveRates: model.rates !== null, threshold, cpuCount: model.host.cpuCount });
+  const tree = walkTree({ process: facts, threads, groups, system, cgroup, haveRates: model.rates !== null, threshold, cpuCount: model.host.cpuCount, futexGroups: futex, network, memory });
   const missing = missingFacts(sample, threads, system.unavailable, cgroup?.unavailable ?? null);
   const complete = !missing.some((m) => m.why.includes('permission denied'));
   return {
@@ -132,5 +179,8 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     threads,
     waitGroups: groups,
     missing,
+    futexGroups: futex,
+    network,
+    memory,
   };
 }

@@ -1,22 +1,32 @@
 import type { Model } from '../sample/model.js';
-import type { HostFacts, ThreadSnapshot } from '../sample/types.js';
+import type { FdSnapshot, HostFacts, ThreadSnapshot } from '../sample/types.js';
+import { waitCall } from '../follow/wait-call.js';
 import { isKernelThreadFlags } from '../parsers/stat.js';
 import { classifyThread } from './classify.js';
 import type { ThreadDiagnosis, WaitGroup } from './types.js';
-import type { WaitKind } from './wait-kinds.js';
+import type { ClassifyInput, WaitKind } from './wait-kinds.js';
 
-export function diagnoseThread(thread: ThreadSnapshot, model: Model, host: HostFacts): ThreadDiagnosis {
+/** What the classifier looks at for one thread snapshot. */
+export function classifyInputOf(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null = null): ClassifyInput {
   const stat = thread.stat.ok ? thread.stat.value : null;
-  const rates = model.rates?.threads.get(thread.tid) ?? null;
-  const wait = classifyThread({
+  return {
     state: stat?.state ?? '?',
     comm: stat?.comm ?? '?',
     isKernelThread: stat ? isKernelThreadFlags(stat.flags) : false,
     wchan: thread.wchan,
     stack: thread.stack,
     syscall: thread.syscall,
-    arch: host.arch,
-  });
+    arch,
+    fdTarget,
+  };
+}
+
+/** `fds`: the process's open files, so that a read-like wait can be told by what its fd points to. */
+export function diagnoseThread(thread: ThreadSnapshot, model: Model, host: HostFacts, fds?: ReadonlyMap<number, FdSnapshot>): ThreadDiagnosis {
+  const stat = thread.stat.ok ? thread.stat.value : null;
+  const rates = model.rates?.threads.get(thread.tid) ?? null;
+  const fd = fds ? waitCall(thread.syscall, host.arch)?.fd : null;
+  const wait = classifyThread(classifyInputOf(thread, host.arch, fd != null ? (fds?.get(fd)?.target ?? null) : null));
   return {
     tid: thread.tid,
     comm: stat?.comm ?? '?',

@@ -1,6 +1,7 @@
 import type { Evidence, NextCommand, PressureView, ProcessFacts, PsiReading, ThreadDiagnosis, TreeStep, Verdict, WaitGroup } from './types.js';
 import type { WaitKind } from './wait-kinds.js';
 import { futexStyle } from './futex-style.js';
+import type { FutexGroup, MemoryView, NetworkView } from '../follow/types.js';
 
 /** What the tree looks at; all of it measured before the walk. */
 export interface TreeInput {
@@ -13,6 +14,9 @@ export interface TreeInput {
   readonly haveRates: boolean;
   readonly threshold: number;
   readonly cpuCount: number;
+  readonly futexGroups?: readonly FutexGroup[];
+  readonly network?: NetworkView;
+  readonly memory?: MemoryView;
 }
 
 export interface TreeResult {
@@ -100,11 +104,67 @@ function resourceFromProcess(input: TreeInput): { resource: Resource | null; evi
   if (dIo > 0) evidence.push({ label: 'threads waiting on disk I/O', value: String(dIo), source: 'wchan/stack' });
   if (net > 0) evidence.push({ label: 'threads waiting on sockets', value: String(net), source: 'wchan/syscall' });
   if (onCpu > 0) evidence.push({ label: 'threads running (R)', value: String(onCpu), source: 'stat' });
+  const net2 = networkEvidence(input.network, input.haveRates, p.pid);
+  const mem = memoryEvidence(input.memory, p.pid);
+  evidence.push(...net2.evidence, ...mem.evidence);
+  if (mem.pressing) return { resource: 'memory', evidence, reason: mem.pressing };
   if (reclaim > 0 || (p.majorFaultsPerSec ?? 0) > 100) return { resource: 'memory', evidence, reason: reclaim > 0 ? `${reclaim} thread(s) are reclaiming memory` : 'it takes many major page faults' };
   if (dIo > 0) return { resource: 'io', evidence, reason: `${dIo} thread(s) wait on disk I/O` };
   if ((p.cpuPercent ?? 0) >= 50 || onCpu > 0) return { resource: 'cpu', evidence, reason: onCpu > 0 ? `${onCpu} thread(s) are on or waiting for a CPU` : 'it burns CPU' };
-  if (net > 0) return { resource: 'network', evidence, reason: `${net} thread(s) wait on sockets` };
+  if (net > 0) return { resource: 'network', evidence, reason: `${net} thread(s) wait on sockets${net2.trouble ? `; ${net2.trouble}` : ''}` };
+  if (net2.trouble) return { resource: 'network', evidence, reason: net2.trouble };
   return { resource: null, evidence, reason: 'no resource stands out' };
+}
+
+const rate = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${v.toFixed(1)} /s`);
+
+/** Network branch evidence: sockets by state, queued bytes, and the namespace's TCP trouble counters. */
+function networkEvidence(view: NetworkView | undefined, haveRates: boolean, pid: number): { evidence: Evidence[]; trouble: string | null } {
+  if (!view || view.sockets === null) return { evidence: [], trouble: null };
+  const s = view.sockets;
+  if (s.tcp + s.udp + s.unix + s.other === 0) return { evidence: [], trouble: null };
+  const states = Object.entries(view.byState).map(([k, v]) => `${k} ${v}`).join(', ');
+  const evidence: Evidence[] = [
+    { label: 'sockets', value: `${s.tcp} TCP, ${s.udp} UDP, ${s.unix} unix${states ? ` (${states})` : ''}`, source: `/proc/${pid}/fd + /proc/${pid}/net/{tcp,tcp6,udp,udp6,unix}` },
+    { label: 'socket queues (send / receive)', value: `${view.sendQueueBytes} / ${view.recvQueueBytes} bytes`, source: `/proc/${pid}/net/tcp tx_queue:rx_queue` },
+  ];
+  const r = view.rates;
+  if (haveRates && r) {
+    evidence.push({ label: 'TCP retransmits (namespace)', value: `${rate(r.retransSegsPerSec)}${r.outSegsPerSec ? ` of ${rate(r.outSegsPerSec)} sent` : ''}`, source: `/proc/${pid}/net/snmp Tcp RetransSegs` });
+    evidence.push({ label: 'listen overflows / drops (namespace)', value: `${rate(r.listenOverflowsPerSec)} / ${rate(r.listenDropsPerSec)}`, source: `/proc/${pid}/net/netstat TcpExt ListenOverflows, ListenDrops` });
+  } else {
+    evidence.push({ label: 'TCP retransmits / listen overflows since boot', value: `${view.totals.retransSegs ?? 'n/a'} / ${view.totals.listenOverflows ?? 'n/a'}`, source: `/proc/${pid}/net/snmp, netstat` });
+  }
+  const trouble: string[] = [];
+  if ((r?.listenOverflowsPerSec ?? 0) > 0 || (r?.listenDropsPerSec ?? 0) > 0) trouble.push(`listen queues overflow (${rate(r?.listenOverflowsPerSec)} overflows, ${rate(r?.listenDropsPerSec)} drops)`);
+  if ((r?.retransSegsPerSec ?? 0) > 0 && (r?.outSegsPerSec ?? 0) > 0 && r!.retransSegsPerSec! / r!.outSegsPerSec! > 0.02) trouble.push(`TCP retransmits ${((r!.retransSegsPerSec! / r!.outSegsPerSec!) * 100).toFixed(1)} % of segments sent`);
+  if (view.sendQueueBytes > 1 << 20) trouble.push(`${view.sendQueueBytes} bytes wait in its send queues (the peers do not read fast enough)`);
+  return { evidence, trouble: trouble.length > 0 ? trouble.join('; ') : null };
+}
+
+/** Memory branch evidence: RSS, swap, memory PSI, the cgroup's limits and its memory.events. */
+function memoryEvidence(view: MemoryView | undefined, pid: number): { evidence: Evidence[]; pressing: string | null } {
+  if (!view) return { evidence: [], pressing: null };
+  const kb = (v: number | null) => (v === null ? 'n/a' : `${(v / 1024).toFixed(1)} MiB`);
+  const mib = (v: number | null) => (v === null ? 'max' : `${(v / 1048576).toFixed(1)} MiB`);
+  const evidence: Evidence[] = [
+    { label: 'RSS / swap', value: `${kb(view.rssKb)} / ${kb(view.swapKb)}`, source: `/proc/${pid}/status VmRSS, VmSwap` },
+  ];
+  if (view.psiSomeAvg10 !== null) evidence.push({ label: 'memory PSI some / full avg10', value: `${view.psiSomeAvg10.toFixed(2)} / ${view.psiFullAvg10?.toFixed(2) ?? 'n/a'} %`, source: '/proc/pressure/memory' });
+  const cg = view.cgroup;
+  let pressing: string | null = null;
+  if (cg && cg.unavailable === null) {
+    evidence.push({ label: 'cgroup memory current / high / max', value: `${mib(cg.currentBytes)} / ${mib(cg.highBytes)} / ${mib(cg.maxBytes)}`, source: `cgroup ${cg.path} memory.{current,high,max}` });
+    const ev = cg.events ?? {};
+    const delta = cg.eventsInInterval;
+    evidence.push({ label: 'cgroup memory events oom / oom_kill / high', value: `${ev.oom ?? 0} / ${ev.oom_kill ?? 0} / ${ev.high ?? 0}${delta ? ` (+${delta.oom ?? 0} / +${delta.oom_kill ?? 0} / +${delta.high ?? 0} this interval)` : ''}`, source: `cgroup ${cg.path} memory.events` });
+    if (delta && ((delta.oom_kill ?? 0) > 0 || (delta.oom ?? 0) > 0)) pressing = `its cgroup hit the OOM killer during the measurement (memory.events oom_kill +${delta.oom_kill ?? 0})`;
+    else if (delta && (delta.high ?? 0) > 0) pressing = `its cgroup is throttled above memory.high (${delta.high} events this interval)`;
+    else if (cg.maxBytes !== null && cg.currentBytes !== null && cg.currentBytes >= cg.maxBytes * 0.95) pressing = `its cgroup uses ${mib(cg.currentBytes)} of memory.max ${mib(cg.maxBytes)}`;
+  } else if (cg) {
+    evidence.push({ label: 'cgroup memory limits', value: 'n/a', source: cg.unavailable ?? '' });
+  }
+  return { evidence, pressing };
 }
 
 function bytesPerSecK(v: number | null): number | null {
@@ -282,10 +342,10 @@ export function walkTree(input: TreeInput): TreeResult {
     verdict = { kind: 'system-contended', resource, severity: 'problem', summary: `${pressure.scope[0]?.toUpperCase()}${pressure.scope.slice(1)} is short of ${resource?.toUpperCase()}: PSI shows tasks stalled on it. ${p.comm} (${p.pid}) is slowed by contention, not only by its own work.` };
     next.push(...nextFor(resource, p.pid, input.cgroup?.path ?? null));
   } else if (starved) {
-    verdict = { kind: 'runqueue-wait', resource: 'cpu', severity: 'problem', summary: `${p.comm} (${p.pid}) waits for CPUs: ${runqueue.toFixed(0)} ms/s in the runqueue. Check CPU quota (cpu.max) and other busy processes.` };
+    verdict = { kind: 'runqueue-wait', resource: 'cpu', severity: 'problem', summary: `${p.comm} (${p.pid}) waits for CPUs: ${runqueue.toFixed(0)} ms/s in the runqueue. Check CPU quota (cpu.max) and other busy processes.${onWhom(input)}` };
     next.push(...nextFor('cpu', p.pid, input.cgroup?.path ?? null));
   } else if (onCpu) {
-    verdict = { kind: 'on-cpu', resource: 'cpu', severity: 'warning', summary: `${p.comm} (${p.pid}) is busy on CPU (${cpu !== null ? `${cpu.toFixed(0)} % of one core` : `${running} running thread(s)`}): profile where it spends the time.` };
+    verdict = { kind: 'on-cpu', resource: 'cpu', severity: 'warning', summary: `${p.comm} (${p.pid}) is busy on CPU (${cpu !== null ? `${cpu.toFixed(0)} % of one core` : `${running} running thread(s)`}): profile where it spends the time.${onWhom(input)}` };
     next.push({ command: `perf top -p ${p.pid}`, why: 'which functions use the CPU' }, { command: `perf record -g -p ${p.pid} -- sleep 10`, why: 'a call-graph profile to read with perf report' });
   } else if (blocked.length > 0) {
     verdict = { kind: 'off-cpu-blocked', resource, severity: 'problem', summary: `${p.comm} (${p.pid}) is blocked off-CPU: ${groupsLine(groups, (g) => BLOCKED_KINDS.has(g.kind))}.` };
@@ -296,7 +356,10 @@ export function walkTree(input: TreeInput): TreeResult {
   } else {
     // Futex waiters count as an idle pool when they are parked (condvar-style) and nothing runs:
     // threads queued on a mutex are waiting for its holder, which is not idle.
-    const parkedPool = running === 0 && threads.every((t) => futexStyle(t) !== 'lock');
+    // With futex groups (follow/futex.ts) a group is a lock queue or a parked pool by its op and the CPU evidence.
+    const parkedPool = input.futexGroups
+      ? input.futexGroups.every((g) => g.style !== 'lock-queue') && running === 0
+      : running === 0 && threads.every((t) => futexStyle(t) !== 'lock');
     const idle = offCpuGroups.every((g) => IDLE_KINDS.has(g.kind) || (g.kind === 'futex' && parkedPool));
     const main = offCpuGroups[0];
     verdict = {
@@ -304,12 +367,22 @@ export function walkTree(input: TreeInput): TreeResult {
       resource,
       severity: idle ? 'ok' : 'warning',
       summary: idle
-        ? `${p.comm} (${p.pid}) is idle, waiting for work: ${groupsLine(groups, (g) => g.kind !== 'running')}. Nothing in the kernel holds it back.`
-        : `${p.comm} (${p.pid}) is off-CPU, waiting: ${groupsLine(groups, (g) => g.kind !== 'running')}.${main ? ` ${main.kind === 'waitpid' ? 'Look at the children it waits for.' : main.kind === 'futex' ? 'The lock owner is in user space: look at the other threads.' : main.kind === 'pipe' || main.kind === 'socket' ? 'It waits for its peer: look at the other end.' : ''}` : ''}`,
+        ? `${p.comm} (${p.pid}) is idle, waiting for work: ${groupsLine(groups, (g) => g.kind !== 'running')}. Nothing in the kernel holds it back.${onWhom(input)}`
+        : `${p.comm} (${p.pid}) is off-CPU, waiting: ${groupsLine(groups, (g) => g.kind !== 'running')}.${main ? ` ${main.kind === 'waitpid' ? 'Look at the children it waits for.' : main.kind === 'futex' ? 'The lock owner is in user space: look at the other threads.' : main.kind === 'pipe' || main.kind === 'socket' ? 'It waits for its peer: look at the other end.' : ''}` : ''}${onWhom(input)}`,
     };
     next.push(...offCpuNext(groups, input));
   }
   return { verdict, path, next: dedupe(next) };
+}
+
+/** The follow answers worth a sentence in the verdict: lock queues, then the main thread's wait target. */
+function onWhom(input: TreeInput): string {
+  const parts: string[] = [];
+  for (const g of input.futexGroups ?? []) if (g.style === 'lock-queue' && g.count > 1) parts.push(`${g.summary[0]!.toUpperCase()}${g.summary.slice(1)}.`);
+  const main = input.threads.find((t) => t.tid === input.process.pid) ?? input.threads[0];
+  const f = main?.follow;
+  if (f && f.kind !== 'futex') parts.push(`Main thread: ${f.summary}.`);
+  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
 }
 
 function dedupe(next: NextCommand[]): NextCommand[] {

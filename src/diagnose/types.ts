@@ -1,5 +1,6 @@
 import type { FdType } from '../parsers/fd.js';
 import type { PsiResource } from '../sample/types.js';
+import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from '../follow/types.js';
 import type { WaitClassification, WaitKind } from './wait-kinds.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
@@ -17,6 +18,8 @@ export interface ThreadDiagnosis {
   /** Kernel stack, top first (empty when unreadable: see wait.missing). */
   readonly stack: readonly string[];
   readonly wait: WaitClassification;
+  /** On what and on whom it waits: epoll targets, children, futex group, or the fd's peer (README "Following the wait"). */
+  readonly follow?: ThreadFollow | null;
 }
 
 /** Threads of the process waiting on the same thing: "31 × waitpid in do_wait". */
@@ -160,4 +163,10 @@ export interface Diagnosis {
   readonly threads: readonly ThreadDiagnosis[];
   readonly waitGroups: readonly WaitGroup[];
   readonly missing: readonly MissingFact[];
+  /** Futex waiters grouped by futex word, biggest first, each judged a lock queue or a parked pool. */
+  readonly futexGroups?: readonly FutexGroup[];
+  /** The network branch: sockets by state, queues, TCP retransmit/overflow/drop rates. */
+  readonly network?: NetworkView;
+  /** The memory branch: RSS, swap, major faults, memory PSI, cgroup memory.max/high/events. */
+  readonly memory?: MemoryView;
 }

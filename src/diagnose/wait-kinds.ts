@@ -2,6 +2,7 @@ import type { ReadResult } from '../procfs/errors.js';
 import type { StackFrame } from '../parsers/stack.js';
 import type { SyscallState } from '../parsers/syscall.js';
 import type { WchanInfo } from '../parsers/wchan.js';
+import type { FdTarget } from '../parsers/fd.js';
 
 /**
  * The stable wait kinds of ../shared/design.md. They appear in JSON output and tests:
@@ -51,6 +52,11 @@ export interface ClassifyInput {
   readonly stack: ReadResult<readonly StackFrame[]>;
   readonly syscall: ReadResult<SyscallState>;
   readonly arch: Arch;
+  /**
+   * What `/proc/PID/fd/N` of the syscall's fd argument points to (read, recv, accept, …), when
+   * known. It decides a shared wait site (`wait_woken`: socket, tty or inotify?) without the stack.
+   */
+  readonly fdTarget?: FdTarget | null;
 }
 
 /** The syscall argument that matters for this wait, decoded. */

@@ -107,11 +107,17 @@ export interface UnixSocketRow {
   readonly inode: number;
   readonly type: 'stream' | 'dgram' | 'seqpacket' | 'other';
   readonly listening: boolean;
+  /** Socket state (`St`, enum socket_state): a connected stream socket has a peer. */
+  readonly state: UnixSocketState;
   readonly path: string | null;
 }
 
+export type UnixSocketState = 'free' | 'unconnected' | 'connecting' | 'connected' | 'disconnecting' | 'other';
+
+const UNIX_STATES: readonly UnixSocketState[] = ['free', 'unconnected', 'connecting', 'connected', 'disconnecting'];
+
 /** `%pK: %08X %08X %08X %04X %02X %5lu` then, for a bound socket, a space and the raw path. */
-const UNIX_ROW = /^[0-9a-fA-F]+: [0-9A-F]{8} [0-9A-F]{8} ([0-9A-F]{8}) ([0-9A-F]{4}) [0-9A-F]{2} +(\d+)(?: (.*))?$/s;
+const UNIX_ROW = /^[0-9a-fA-F]+: [0-9A-F]{8} [0-9A-F]{8} ([0-9A-F]{8}) ([0-9A-F]{4}) ([0-9A-F]{2}) +(\d+)(?: (.*))?$/s;
 
 /**
  * `/proc/net/unix`. The path is printed byte for byte (spaces kept, abstract names start
@@ -133,10 +139,11 @@ export function parseUnixSockets(text: string): UnixSocketRow[] {
     }
     const type = parseInt(m[2]!, 16);
     rows.push({
-      inode: Number(m[3]),
+      inode: Number(m[4]),
       type: type === 1 ? 'stream' : type === 2 ? 'dgram' : type === 5 ? 'seqpacket' : 'other',
       listening: (parseInt(m[1]!, 16) & 0x10000) !== 0,
-      path: m[4] ?? null,
+      state: UNIX_STATES[parseInt(m[3]!, 16)] ?? 'other',
+      path: m[5] ?? null,
     });
   }
   return rows;

@@ -86,3 +86,29 @@ export function parseStat(text: string): ProcStat {
 export function isKernelThreadFlags(flags: number): boolean {
   return (flags & PF_KTHREAD) !== 0;
 }
+
+/** The few stat fields a whole-machine sample needs, parsed without splitting the line. */
+export interface StatHead {
+  readonly comm: string;
+  readonly state: string;
+  readonly flags: number;
+}
+
+/**
+ * comm, state and flags (field 9) only: the cheap path of a whole-machine sample, where
+ * thousands of stat lines are read per sample. Same rules as parseStat (comm ends at the LAST `)`).
+ */
+export function parseStatHead(text: string): StatHead {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) throw new ParseError('stat has no "(comm)"', 1);
+  const state = text.charAt(close + 2);
+  if (!STATE_LETTERS.test(state)) throw new ParseError(`stat state is not a state letter: ${JSON.stringify(state)}`, 1);
+  // After the state: ppid pgrp session tty_nr tpgid flags — flags starts after the 6th space.
+  let at = close + 2;
+  for (let k = 0; k < 6 && at >= 0; k++) at = text.indexOf(' ', at + 1);
+  const end = at < 0 ? -1 : text.indexOf(' ', at + 1);
+  const flags = at < 0 || end < 0 ? NaN : Number(text.slice(at + 1, end));
+  if (!Number.isInteger(flags)) throw new ParseError('stat field flags is not a number', 1);
+  return { comm: text.slice(open + 1, close), state, flags };
+}

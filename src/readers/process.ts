@@ -20,7 +20,9 @@ function readParsed<T>(fs: ProcFs, path: string, parse: (text: string) => T): Re
 }
 
 function numericNames(names: readonly string[]): number[] {
-  return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+  // Canonical decimals only: /proc never writes `00` or `007`, and a capture that does would
+  // make the reader open a different name than the one listed.
+  return names.filter((n) => /^(0|[1-9]\d*)$/.test(n)).map(Number).sort((a, b) => a - b);
 }
 
 export interface ThreadReadOptions {
@@ -34,18 +36,26 @@ export interface ThreadReadOptions {
  * ENOENT on one of them while the thread's stat was readable means "not in this kernel",
  * not "the thread exited".
  */
-function optionalFile<T>(result: ReadResult<T>, threadAlive: boolean): ReadResult<T> {
-  if (!result.ok && threadAlive && result.error.kind === 'vanished' && result.error.errno === 'ENOENT') {
+function optionalFile<T>(result: ReadResult<T>, threadAlive: () => boolean): ReadResult<T> {
+  if (!result.ok && result.error.kind === 'vanished' && result.error.errno === 'ENOENT' && threadAlive()) {
     return fail({ ...result.error, kind: 'unsupported', message: 'not provided by this kernel (configuration option not set)' });
   }
   return result;
+}
+
+/** Any of its files says the thread went away while it was read: its files mix two moments. */
+function threadVanished(t: ThreadSnapshot): boolean {
+  return [t.stat, t.status, t.wchan, t.stack, t.syscall, t.io, t.schedstat, t.children].some((r) => !r.ok && r.error.kind === 'vanished');
 }
 
 export function readThread(fs: ProcFs, pid: number, tid: number, options: ThreadReadOptions = {}): ThreadSnapshot {
   const dir = `${pid}/task/${tid}`;
   const skipped = fail<never>({ kind: 'unsupported', path: `${dir}/stack`, message: 'not read (not needed for this view)' });
   const stat = readParsed(fs, `${dir}/stat`, parseStat);
-  const alive = stat.ok;
+  // ENOENT on an optional file is "not in this kernel" only if the thread is still there:
+  // it may have exited after its stat was read (checked once, and only when it matters).
+  let stillThere: boolean | undefined;
+  const alive = () => stat.ok && (stillThere ??= fs.listDir(dir).ok);
   const optional = <T>(name: string, parse: (text: string) => T) => optionalFile(readParsed(fs, `${dir}/${name}`, parse), alive);
   return {
     tid,
@@ -96,8 +106,9 @@ export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions
     ? ok(
         numericNames(tidList.value)
           .map((tid) => readThread(fs, pid, tid, options))
-          // A thread that exited between the listing and its stat is skipped, not reported.
-          .filter((t) => t.stat.ok || t.stat.error.kind !== 'vanished'),
+          // A thread that exited between the listing and its last file is skipped, not reported
+          // half-read: what it shows would mix the thread alive with the thread gone.
+          .filter((t) => !threadVanished(t)),
       )
     : tidList;
   return {

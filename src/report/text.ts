@@ -1,4 +1,5 @@
 import type { Diagnosis, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
+import { followLines } from '../follow/lines.js';
 import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
 import type { Style } from './style.js';
 
@@ -31,6 +32,42 @@ function pressureLines(view: PressureView, s: Style): string[] {
 function threadLine(t: ThreadDiagnosis): string {
   const cpu = t.cpuPercent === null ? '    -' : t.cpuPercent.toFixed(1).padStart(5);
   return `  ${String(t.tid).padStart(7)}  ${padEnd(t.comm, 15)} ${t.state}  ${padEnd(t.wait.kind, 15)} ${padEnd(t.wait.function ?? '-', 24)} ${cpu}  ${t.wait.summary}`;
+}
+
+/** "On whom": each distinct follow answer once (threads sharing it listed), then futex groups, network and memory. */
+function onWhomLines(d: Diagnosis, s: Style): string[] {
+  const out: string[] = ['', s.bold('On whom')];
+  const seen = new Map<string, { tids: number[]; lines: string[] }>();
+  for (const t of d.threads) {
+    const lines = followLines(t.follow);
+    if (lines.length === 0 || t.follow?.kind === 'futex') continue;
+    const key = lines.join('\n');
+    const hit = seen.get(key);
+    if (hit) hit.tids.push(t.tid);
+    else seen.set(key, { tids: [t.tid], lines });
+  }
+  for (const { tids, lines } of seen.values()) {
+    out.push(`  ${tids.length === 1 ? `thread ${tids[0]}` : `${tids.length} threads (${tids.slice(0, 4).join(', ')}${tids.length > 4 ? ', …' : ''})`}: ${lines[0]}`);
+    for (const l of lines.slice(1)) out.push(`    ${l.trimStart()}`);
+  }
+  for (const g of d.futexGroups ?? []) out.push(`  futex ${g.id}: ${g.summary}`, s.dim(`    why: ${g.basis}`));
+  const n = d.network;
+  if (n?.sockets && n.sockets.tcp + n.sockets.udp + n.sockets.unix > 0) {
+    const states = Object.entries(n.byState).map(([k, v]) => `${k} ${v}`).join(', ');
+    out.push(`  network: ${n.sockets.tcp} TCP, ${n.sockets.udp} UDP, ${n.sockets.unix} unix${states ? ` (${states})` : ''}; queued send ${n.sendQueueBytes} B, receive ${n.recvQueueBytes} B`);
+    if (n.rates) out.push(`    namespace TCP: retransmits ${formatRate(n.rates.retransSegsPerSec)}, listen overflows ${formatRate(n.rates.listenOverflowsPerSec)}, listen drops ${formatRate(n.rates.listenDropsPerSec)}`);
+  }
+  const m = d.memory;
+  if (m?.cgroup) {
+    const c = m.cgroup;
+    const lim = (v: number | null) => (v === null ? 'max' : formatBytes(v));
+    out.push(
+      c.unavailable
+        ? `  memory: cgroup ${c.path}: ${s.dim(c.unavailable)}`
+        : `  memory: cgroup ${c.path} uses ${formatBytes(c.currentBytes)} (high ${lim(c.highBytes)}, max ${lim(c.maxBytes)}); events oom ${c.events?.oom ?? 0}, oom_kill ${c.events?.oom_kill ?? 0}, high ${c.events?.high ?? 0}`,
+    );
+  }
+  return out.length > 2 ? out : [];
 }
 
 /** The human report of `proctriage triage`. */
@@ -73,6 +110,7 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   out.push(s.bold(`Threads${d.threads.length > max ? ` (first ${max} of ${d.threads.length}; --all for every one)` : ''}`));
   out.push(s.dim(`  ${'TID'.padStart(7)}  ${padEnd('COMM', 15)} S  ${padEnd('WAIT', 15)} ${padEnd('KERNEL FUNCTION', 24)}  CPU%  WHAT`));
   for (const t of d.threads.slice(0, max)) out.push(threadLine(t));
+  out.push(...onWhomLines(d, s));
   const explained = new Set<string>();
   out.push('');
   out.push(s.bold('What the waits mean'));

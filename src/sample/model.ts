@@ -32,6 +32,17 @@ export interface ProcessRates {
   /** Stall share over this interval from PSI `total` (µs stalled per µs elapsed, in %): fresher than avg10. */
   readonly systemStallPercent: Readonly<Record<PsiResource, StallShare>>;
   readonly threads: ReadonlyMap<number, ThreadRates>;
+  /** Namespace TCP counters per second (`/proc/PID/net/snmp` Tcp, `netstat` TcpExt); absent without follow reads. */
+  readonly network?: NetworkRates;
+  /** Growth of the cgroup's `memory.events` counters over the interval; absent without them. */
+  readonly memoryEvents?: Readonly<Record<string, number>>;
+}
+
+export interface NetworkRates {
+  readonly retransSegsPerSec: number | null;
+  readonly outSegsPerSec: number | null;
+  readonly listenOverflowsPerSec: number | null;
+  readonly listenDropsPerSec: number | null;
 }
 
 export interface Model {
@@ -143,8 +154,33 @@ export function buildModel(previous: Sample | null, current: Sample, host: HostF
       runqueueDelayMsPerSec: waitNs === null || seconds <= 0 ? null : waitNs / 1e6 / seconds,
       systemStallPercent: stallShares(previous.systemPressure, current.systemPressure, seconds),
       threads,
+      ...followRates(previous, current, seconds),
     },
   };
+}
+
+function counter(sample: Sample, file: 'snmp' | 'netstat', section: string, name: string): number | null {
+  const r = sample.follow?.netCounters[file];
+  return r?.ok ? (r.value[section]?.[name] ?? null) : null;
+}
+
+function followRates(prev: Sample, curr: Sample, seconds: number): { network?: NetworkRates; memoryEvents?: Record<string, number> } {
+  const out: { network?: NetworkRates; memoryEvents?: Record<string, number> } = {};
+  if (prev.follow && curr.follow) {
+    const rate = (file: 'snmp' | 'netstat', section: string, name: string) => perSecond(counter(prev, file, section, name), counter(curr, file, section, name), seconds);
+    out.network = {
+      retransSegsPerSec: rate('snmp', 'Tcp', 'RetransSegs'),
+      outSegsPerSec: rate('snmp', 'Tcp', 'OutSegs'),
+      listenOverflowsPerSec: rate('netstat', 'TcpExt', 'ListenOverflows'),
+      listenDropsPerSec: rate('netstat', 'TcpExt', 'ListenDrops'),
+    };
+    const pe = prev.follow.cgroupMemory?.events;
+    const ce = curr.follow.cgroupMemory?.events;
+    if (pe?.ok && ce?.ok) {
+      out.memoryEvents = Object.fromEntries(Object.entries(ce.value).map(([k, v]) => [k, Math.max(0, v - (pe.value[k] ?? v))]));
+    }
+  }
+  return out;
 }
 
 function stallShares(prev: PressureSet, curr: PressureSet, seconds: number): Record<PsiResource, StallShare> {

@@ -2,14 +2,20 @@ import type { ProcFs } from '../procfs/procfs.js';
 import { cgroupV2Path } from '../parsers/cgroup.js';
 import { readCgroupPressure, readSystemPressure } from '../readers/pressure.js';
 import { readProcess, readUptimeSeconds, type ProcessReadOptions } from '../readers/process.js';
+import { readFollow, type FollowReadOptions } from './follow-reads.js';
 import type { Sample } from './types.js';
 
 export function monotonicMs(): number {
   return Number(process.hrtime.bigint() / 1000n) / 1000;
 }
 
-/** One instant of a process: its files, its threads' files, and PSI for the system and its cgroup. */
-export function takeSample(fs: ProcFs, pid: number, options: ProcessReadOptions = {}, clock = { mono: monotonicMs, wall: Date.now }): Sample {
+export interface SampleOptions extends ProcessReadOptions {
+  /** Follow the waits (socket tables, peers, children, cgroup memory); `false` skips it. Default: follow, uncached. */
+  readonly follow?: FollowReadOptions | false;
+}
+
+/** One instant of a process: its files, its threads' files, PSI for the system and its cgroup, and what its waits are on. */
+export function takeSample(fs: ProcFs, pid: number, options: SampleOptions = {}, clock = { mono: monotonicMs, wall: Date.now }): Sample {
   const tMonoMs = clock.mono();
   const tWallMs = clock.wall();
   const processSnapshot = readProcess(fs, pid, options);
@@ -23,5 +29,6 @@ export function takeSample(fs: ProcFs, pid: number, options: ProcessReadOptions 
     cgroupPath,
     // The root cgroup's pressure is the system's: read it once, as system pressure.
     cgroupPressure: cgroupPath !== null && cgroupPath !== '/' && fs.cgroupRoot !== null ? readCgroupPressure(fs, cgroupPath) : null,
+    ...(options.follow === false || !processSnapshot.stat.ok ? {} : { follow: readFollow(fs, processSnapshot, cgroupPath, options.follow ?? {}) }),
   };
 }

@@ -12,6 +12,7 @@ import type { ProcStatus } from '../parsers/status.js';
 import type { SyscallState } from '../parsers/syscall.js';
 import type { WchanInfo } from '../parsers/wchan.js';
 import type { Arch } from '../diagnose/wait-kinds.js';
+import type { FollowSnapshot } from './follow-reads.js';
 
 /** One thread at one instant: every file may have failed, and says why. */
 export interface ThreadSnapshot {
@@ -71,4 +72,6 @@ export interface Sample {
   readonly cgroupPath: string | null;
   /** PSI of the process's own cgroup v2 (null when there is no cgroup v2 path). */
   readonly cgroupPressure: PressureSet | null;
+  /** What the waits are on: socket tables, net counters, cgroup memory, peers, children (absent when not read). */
+  readonly follow?: FollowSnapshot;
 }

@@ -2,6 +2,7 @@ import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { buildModel } from '../sample/model.js';
+import { FollowCache } from '../sample/follow-reads.js';
 import { takeSample } from '../sample/sampler.js';
 import type { HostFacts, Sample } from '../sample/types.js';
 import { liveHostFacts } from './host.js';
@@ -11,10 +12,14 @@ export interface LiveSessionOptions {
   readonly threshold?: number;
 }
 
-/** True when the process went away while this sample was being read. */
+/**
+ * True when the process went away while this sample was being read: any of the files every
+ * process has says so (`io` is left out: without CONFIG_TASK_IO_ACCOUNTING it is absent), so a
+ * sample read half before and half after the exit is never diagnosed.
+ */
 export function processVanished(sample: Sample): boolean {
   const p = sample.process;
-  return [p.stat, p.status, p.threads].some((r) => !r.ok && r.error.kind === 'vanished');
+  return [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds].some((r) => !r.ok && r.error.kind === 'vanished');
 }
 
 /** Samples a live process; each step diagnoses the newest sample against the one before. */
@@ -23,6 +28,8 @@ export class LiveSession implements TriageSession {
   readonly sampleCount = null;
   readonly host: HostFacts;
   private previous: Sample | null = null;
+  /** Peer searches and the ppid map are kept a few seconds: the dashboard samples every second. */
+  private readonly followCache = new FollowCache();
   private last: SessionStep = { diagnosis: null, sample: null, ended: null };
 
   constructor(
@@ -40,7 +47,7 @@ export class LiveSession implements TriageSession {
   /** Take a sample now. Throws ProcessGoneError only when the very first sample finds no process. */
   step(): SessionStep {
     if (this.last.ended) return this.last;
-    const sample = takeSample(this.fs, this.pid);
+    const sample = takeSample(this.fs, this.pid, { follow: { arch: this.host.arch, cache: this.followCache } });
     if (processVanished(sample)) {
       const stat = sample.process.stat;
       if (this.previous === null && !stat.ok) throw new ProcessGoneError(this.pid, false, stat.error);

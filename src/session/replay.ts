@@ -63,9 +63,22 @@ export class ReplaySession implements TriageSession {
     }
     const previous = index > 0 ? this.sample(index - 1) : null;
     const usablePrevious = previous && !processVanished(previous) ? previous : null;
+    if (index > 0 && this.startedAnew(sample)) {
+      // A capture may hold samples of the process that took over the pid: never mix the two.
+      const before = this.at(index - 1);
+      if (before.ended?.reason === 'pid-reused') return before;
+      return { ...before, ended: { reason: 'pid-reused', message: `pid ${this.pid} belongs to a different process from sample ${index} on (its start time changed)` } };
+    }
     const model = buildModel(usablePrevious, sample, this.host);
     const diagnosis = diagnose(model, { mode: 'replay', procRoot: this.capture.dir, threshold: this.options.threshold });
     return { diagnosis, sample, ended: null };
+  }
+
+  /** The sample's process started at another time than the first sample's: the pid was reused. */
+  private startedAnew(sample: Sample): boolean {
+    const first = this.sample(0).process.stat;
+    const now = sample.process.stat;
+    return first.ok && now.ok && first.value.starttime !== now.value.starttime;
   }
 
   /** The newest diagnosis the capture holds (what `triage --replay` reports). */

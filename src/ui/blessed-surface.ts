@@ -42,42 +42,68 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
   let destroyed = false;
 
   const tagged = (lines: readonly Line[]) => lines.map((l) => toTags(l, options.colors)).join('\n');
+  // Most of a frame is what the last one was: touch a box only where something changed,
+  // so blessed re-parses and re-lays out as little as possible each tick.
+  const last = new Map<Box, { rect: string; label: string; content: string; visible: boolean }>();
+  const memo = (b: Box) => {
+    let m = last.get(b);
+    if (!m) last.set(b, (m = { rect: '', label: '', content: '', visible: false }));
+    return m;
+  };
   const place = (b: Box, r: Rect) => {
+    const m = memo(b);
+    const key = `${r.top},${r.left},${r.width},${r.height}`;
+    if (m.rect === key) return;
+    m.rect = key;
     b.top = r.top;
     b.left = r.left;
     b.width = r.width;
     b.height = r.height;
   };
+  const setContent = (b: Box, content: string) => {
+    const m = memo(b);
+    if (m.content !== content) b.setContent((m.content = content));
+  };
+  const setVisible = (b: Box, visible: boolean) => {
+    const m = memo(b);
+    if (m.visible === visible) return;
+    m.visible = visible;
+    if (visible) b.show();
+    else b.hide();
+  };
   const fill = (b: Box, r: Rect, p: PanelModel) => {
     place(b, r);
-    b.setLabel(` ${toTags([{ text: p.title, tone: p.titleTone ?? 'bold' }], options.colors)} `);
-    b.setContent(tagged(p.lines));
-    b.show();
+    const label = ` ${toTags([{ text: p.title, tone: p.titleTone ?? 'bold' }], options.colors)} `;
+    const m = memo(b);
+    if (m.label !== label) b.setLabel((m.label = label));
+    setContent(b, tagged(p.lines));
+    setVisible(b, true);
   };
-  const hideAll = () => [header, status, overlay, message, ...Object.values(panels)].forEach((b) => b.hide());
+  const all = [header, status, overlay, message, ...Object.values(panels)];
 
   return {
     size: () => ({ cols: Number(screen.width), rows: Number(screen.height) }),
     draw(frame: Frame) {
       if (destroyed) return;
-      hideAll();
       if (frame.kind === 'too-small') {
+        for (const b of all) if (b !== message) setVisible(b, false);
         place(message, { top: 0, left: 0, width: Number(screen.width), height: Number(screen.height) });
-        message.setContent(tagged(frame.lines));
-        message.show();
+        setContent(message, tagged(frame.lines));
+        setVisible(message, true);
       } else {
         const { layout } = frame;
+        setVisible(message, false);
         place(header, layout.header);
-        header.setContent(tagged(frame.header));
-        header.show();
+        setContent(header, tagged(frame.header));
+        setVisible(header, true);
         place(status, layout.status);
-        status.setContent(tagged([frame.status]));
-        status.show();
+        setContent(status, tagged([frame.status]));
+        setVisible(status, true);
         for (const id of PANEL_IDS) fill(panels[id], layout.panels[id], frame.panels[id]);
         if (frame.overlay) {
           fill(overlay, layout.body, frame.overlay);
           overlay.setFront();
-        }
+        } else setVisible(overlay, false);
       }
       screen.render();
     },

@@ -4,7 +4,7 @@ import type { HostInfo } from './panels/header.js';
 import type { Row } from './panels/threads.js';
 import { initialState, reduce, type UiState } from './state.js';
 import type { Surface } from './surface.js';
-import { composeFrame, type Frame } from './view-models.js';
+import { composeFrame } from './view-models.js';
 
 export interface DashboardOptions {
   readonly feed: Feed;
@@ -41,8 +41,7 @@ export class Dashboard {
   private finished = false;
   private settle: (exit: DashboardExit) => void = () => {};
   private readonly cleanups: (() => void)[] = [];
-  /** The last frame drawn (tests read it). */
-  lastFrame: Frame | null = null;
+  /** Frames drawn so far (one per tick, plus one per burst of keys). */
   renders = 0;
 
   constructor(private readonly options: DashboardOptions) {
@@ -217,7 +216,6 @@ export class Dashboard {
     this.ui = composed.ui;
     this.rows = composed.rows;
     this.pageSize = composed.pageSize;
-    this.lastFrame = composed.frame;
     this.renders++;
     surface.draw(composed.frame);
   }

@@ -62,38 +62,25 @@ export function computeLayout(cols: number, rows: number): Layout | TooSmall {
   const resources: Rect = { top: bodyTop, left: leftWidth, width: cols - leftWidth, height: band };
   const restTop = bodyTop + band;
   const restHeight = bodyHeight - band;
-  if (cols >= WIDE_COLS) {
+  const wide = cols >= WIDE_COLS;
+  let threads: Rect;
+  let detail: Rect;
+  let tree: Rect;
+  if (wide) {
+    // Threads on the left, the selected thread above the tree on the right.
     const threadWidth = Math.floor(cols * 0.6);
     const detailHeight = Math.ceil(restHeight / 2);
-    return {
-      kind: 'wide',
-      header,
-      status,
-      body,
-      panels: {
-        pressure,
-        resources,
-        threads: { top: restTop, left: 0, width: threadWidth, height: restHeight },
-        detail: { top: restTop, left: threadWidth, width: cols - threadWidth, height: detailHeight },
-        tree: { top: restTop + detailHeight, left: threadWidth, width: cols - threadWidth, height: restHeight - detailHeight },
-      },
-    };
+    threads = { top: restTop, left: 0, width: threadWidth, height: restHeight };
+    detail = { top: restTop, left: threadWidth, width: cols - threadWidth, height: detailHeight };
+    tree = { top: restTop + detailHeight, left: threadWidth, width: cols - threadWidth, height: restHeight - detailHeight };
+  } else {
+    // Threads across the whole width, the selected thread and the tree side by side below.
+    const threadHeight = Math.ceil(restHeight / 2);
+    const half = Math.floor(cols / 2);
+    const lower = { top: restTop + threadHeight, height: restHeight - threadHeight };
+    threads = { top: restTop, left: 0, width: cols, height: threadHeight };
+    detail = { ...lower, left: 0, width: half };
+    tree = { ...lower, left: half, width: cols - half };
   }
-  const threadHeight = Math.ceil(restHeight / 2);
-  const half = Math.floor(cols / 2);
-  const lowerTop = restTop + threadHeight;
-  const lowerHeight = restHeight - threadHeight;
-  return {
-    kind: 'narrow',
-    header,
-    status,
-    body,
-    panels: {
-      pressure,
-      resources,
-      threads: { top: restTop, left: 0, width: cols, height: threadHeight },
-      detail: { top: lowerTop, left: 0, width: half, height: lowerHeight },
-      tree: { top: lowerTop, left: half, width: cols - half, height: lowerHeight },
-    },
-  };
+  return { kind: wide ? 'wide' : 'narrow', header, status, body, panels: { pressure, resources, threads, detail, tree } };
 }

@@ -26,6 +26,8 @@ export interface UiState {
   /** Live: sampling stopped. Replay: not auto-playing. */
   readonly paused: boolean;
   readonly overlay: Overlay;
+  /** First line shown of a long overlay (PgUp/PgDn; ↑↓ too in help and the tree). */
+  readonly overlayScroll: number;
   /** Replay: the sample on screen. */
   readonly replayIndex: number;
 }
@@ -49,6 +51,7 @@ export function initialState(options: { replayIndex?: number; paused?: boolean }
     grouped: false,
     paused: options.paused ?? false,
     overlay: 'none',
+    overlayScroll: 0,
     replayIndex: options.replayIndex ?? 0,
   };
 }
@@ -82,25 +85,40 @@ function cycle<T>(list: readonly T[], current: T): T {
   return list[(list.indexOf(current) + 1) % list.length]!;
 }
 
+function scrollOverlay(state: UiState, delta: number): UiState {
+  return { ...state, overlayScroll: Math.max(0, state.overlayScroll + delta) };
+}
+
+function toggle(state: UiState, overlay: Overlay): UiState {
+  return { ...state, overlay: state.overlay === overlay ? 'none' : overlay, overlayScroll: 0 };
+}
+
 /** Apply one intent. Side effects (quit, capture) are the dashboard's; here they change nothing. */
 export function reduce(state: UiState, intent: Intent, ctx: RowContext): UiState {
+  // Help and the whole tree are text to read: the arrows scroll them. In the thread detail
+  // the arrows pick another thread and only the page keys scroll.
+  const reading = state.overlay === 'help' || state.overlay === 'tree';
   switch (intent.type) {
     case 'move':
-      return select(state, state.selectedIndex + intent.delta, ctx);
+      if (reading) return scrollOverlay(state, intent.delta);
+      return { ...select(state, state.selectedIndex + intent.delta, ctx), overlayScroll: 0 };
     case 'page':
+      if (state.overlay !== 'none') return scrollOverlay(state, intent.delta * Math.max(1, ctx.pageSize - 1));
       return select(state, state.selectedIndex + intent.delta * Math.max(1, ctx.pageSize - 1), ctx);
     case 'first':
+      if (state.overlay !== 'none') return { ...state, overlayScroll: 0 };
       return select(state, 0, ctx);
     case 'last':
+      if (state.overlay !== 'none') return scrollOverlay(state, Number.MAX_SAFE_INTEGER / 2);
       return select(state, ctx.rowKeys.length - 1, ctx);
     case 'open':
-      return { ...state, overlay: state.overlay === 'detail' ? 'none' : 'detail' };
+      return toggle(state, 'detail');
     case 'close':
-      return { ...state, overlay: 'none' };
+      return { ...state, overlay: 'none', overlayScroll: 0 };
     case 'help':
-      return { ...state, overlay: state.overlay === 'help' ? 'none' : 'help' };
+      return toggle(state, 'help');
     case 'tree':
-      return { ...state, overlay: state.overlay === 'tree' ? 'none' : 'tree' };
+      return toggle(state, 'tree');
     case 'sort':
       return { ...state, sort: cycle(SORT_KEYS, state.sort) };
     case 'group':

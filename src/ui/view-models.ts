@@ -57,9 +57,9 @@ export function tooSmallLines(t: TooSmall): Line[] {
   ];
 }
 
-/** A title sits on the top border between two corners and a space each side. */
+/** A title sits on the top border after `┌─`, padded by a space each side, before `─┐`. */
 export function fitTitle(title: string, boxWidth: number): string {
-  const room = Math.max(0, boxWidth - 4);
+  const room = Math.max(0, boxWidth - 6);
   return title.length <= room ? title : `${title.slice(0, Math.max(0, room - 1))}…`;
 }
 
@@ -72,18 +72,28 @@ function detailInput(d: Diagnosis, sample: Sample | null, row: Row | undefined):
   return { thread, snapshot, groupSize: group?.count ?? 1, groupTids: group?.tids ?? [thread.tid] };
 }
 
-function overlay(input: FrameInput, ui: UiState, detail: DetailInput, layout: Layout): PanelModel | null {
-  const size = inner(layout.body);
+function overlayLines(input: FrameInput, ui: UiState, detail: DetailInput, width: number, height: number): { title: string; lines: Line[] } | null {
   switch (ui.overlay) {
     case 'none':
       return null;
     case 'help':
-      return { title: 'help — Esc or ? to close', lines: fitPanel(helpLines(input.mode, ui), size) };
+      return { title: 'help — ? or Esc closes', lines: helpLines(input.mode, ui) };
     case 'detail':
-      return { title: `thread ${detail.thread?.tid ?? ''} explained — ↑↓ other threads, Esc to close`, lines: fitPanel(detailLines(detail, size.width, true), size) };
+      return { title: `thread ${detail.thread?.tid ?? ''} explained — ↑↓ other threads, Esc closes`, lines: detailLines(detail, width, true) };
     case 'tree':
-      return { title: 'decision tree with all evidence — Esc or t to close', lines: fitPanel(treeLines(input.diagnosis, size, true), size) };
+      return { title: 'decision tree, all evidence — t or Esc closes', lines: treeLines(input.diagnosis, { width, height }, true) };
   }
+}
+
+/** The overlay, scrolled: returns the scroll actually used (clamped to the text). */
+function overlay(input: FrameInput, ui: UiState, detail: DetailInput, layout: Layout): { panel: PanelModel | null; scroll: number } {
+  const size = inner(layout.body);
+  const o = overlayLines(input, ui, detail, size.width, size.height);
+  if (!o) return { panel: null, scroll: 0 };
+  const scroll = Math.max(0, Math.min(ui.overlayScroll, o.lines.length - size.height));
+  const below = o.lines.length - scroll - size.height;
+  const more = scroll > 0 || below > 0 ? ` · ${scroll + 1}–${Math.min(o.lines.length, scroll + size.height)}/${o.lines.length} PgUp PgDn` : '';
+  return { panel: { title: `${o.title}${more}`, lines: fitPanel(o.lines.slice(scroll), size) }, scroll };
 }
 
 function fitOverlay(p: PanelModel | null, layout: Layout): PanelModel | null {
@@ -100,20 +110,22 @@ export function composeFrame(input: FrameInput): ComposedFrame {
   const d = input.diagnosis;
   const threadsSize = inner(layout.panels.threads);
   const pageSize = Math.max(1, threadsSize.height - 1);
-  const ui = reconcile(input.ui, { rowKeys: rows.map((r) => r.key), pageSize, sampleCount: input.header.replay?.count ?? null });
-  const selected = rows[ui.selectedIndex];
+  const reconciled = reconcile(input.ui, { rowKeys: rows.map((r) => r.key), pageSize, sampleCount: input.header.replay?.count ?? null });
+  const selected = rows[reconciled.selectedIndex];
   const detail = detailInput(d, input.sample, selected);
   const panels: Record<PanelId, PanelModel> = {
-    pressure: pressurePanel(d, input.psi, inner(layout.panels.pressure)),
+    pressure: pressurePanel(d, input.psi, inner(layout.panels.pressure), input.sample?.cgroupPath ?? null),
     resources: resourcesPanel(d, resourceGaps(input.sample), inner(layout.panels.resources)),
-    threads: threadsPanel(d, rows, ui, threadsSize).panel,
+    threads: threadsPanel(d, rows, reconciled, threadsSize).panel,
     detail: detailPanel(detail, inner(layout.panels.detail)),
     tree: treePanel(d, inner(layout.panels.tree)),
   };
+  const over = overlay(input, reconciled, detail, layout);
+  const ui = over.scroll === reconciled.overlayScroll ? reconciled : { ...reconciled, overlayScroll: over.scroll };
   for (const id of PANEL_IDS) panels[id] = { ...panels[id], title: fitTitle(panels[id].title, layout.panels[id].width) };
   const header = headerLines({ ...input.header, diagnosis: d, ended: input.ended, paused: input.ui.paused }, layout.header.width);
   return {
-    frame: { kind: 'dashboard', layout, header, status: statusLine(input.mode, input.message, layout.status.width), panels, overlay: fitOverlay(overlay(input, ui, detail, layout), layout) },
+    frame: { kind: 'dashboard', layout, header, status: statusLine(input.mode, input.message, layout.status.width), panels, overlay: fitOverlay(over.panel, layout) },
     ui,
     rows,
     pageSize,

@@ -71,9 +71,10 @@ describe('proctriage triage (CLI)', () => {
   });
 
   it('a process that exits during the measurement: one line, exit 3', async () => {
-    const short = await spawnShortLived(300);
-    const r = await runCli(['triage', String(short.pid), '--interval', '1500']);
-    expect(r.code).toBe(3);
+    // Long enough for the CLI to start and take its first sample on a loaded machine, not for the second.
+    const short = await spawnShortLived(1500);
+    const r = await runCli(['triage', String(short.pid), '--interval', '3000']);
+    expect(r.code, r.stderr).toBe(3);
     expectOneLineError(r.stderr, new RegExp(`^proctriage: process ${short.pid} exited during the measurement$`));
   });
 

@@ -6,6 +6,7 @@ import type { StackFrame } from '../../src/parsers/stack.js';
 import { parseSyscall, type SyscallState } from '../../src/parsers/syscall.js';
 import { stripSymbolSuffix, type WchanInfo } from '../../src/parsers/wchan.js';
 import { WAIT_SITES } from '../../src/kernel/wait-sites.js';
+import { parseFdTarget } from '../../src/parsers/fd.js';
 
 // ---- building inputs ------------------------------------------------------------------
 
@@ -892,4 +893,20 @@ describe('formatMilliseconds', () => {
     [5_400_000, '1.5 h'],
     [1e9, '11.6 d'],
   ])('%d → %s', (ms, text) => expect(formatMilliseconds(ms)).toBe(text));
+});
+
+describe('fdTarget decides a shared wait site without the stack', () => {
+  const read = (fd: number) => sys(0, BigInt(fd), 0x1000n, 1n);
+  it('read in wait_woken on a socket fd is a socket wait, on a tty a tty wait, on inotify an event-fd wait', () => {
+    const onSocket = classifyThread(userView('S', 'wait_woken', read(5), { fdTarget: parseFdTarget('socket:[123]') }));
+    expect(onSocket.kind).toBe('socket');
+    expect(onSocket.basis).toContain('fd: socket:[123]');
+    expect(classifyThread(userView('S', 'wait_woken', read(0), { fdTarget: parseFdTarget('/dev/pts/3') })).kind).toBe('tty');
+    expect(classifyThread(userView('S', 'wait_woken', read(7), { fdTarget: parseFdTarget('anon_inode:inotify') })).kind).toBe('event-fd');
+  });
+
+  it('without fdTarget the answer is unchanged (a guess among the rows)', () => {
+    const c = classifyThread(userView('S', 'wait_woken', read(5)));
+    expect(c.basis).not.toContain('fd: socket:[123]');
+  });
 });

@@ -1,7 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createProcFs } from '../../src/procfs/procfs.js';
-import { LiveSession } from '../../src/session/live.js';
 import type { Diagnosis, ThreadDiagnosis } from '../../src/diagnose/types.js';
 import {
   spawnEpollIdle,
@@ -12,25 +9,12 @@ import {
   spawnWaitpidParent,
   spawnZombie,
   stopAll,
-  type Spawned,
 } from '../support/spawners.js';
+import { triageLive, withSpawned } from '../support/live-triage.js';
+import { createProcFs } from '../../src/procfs/procfs.js';
+import { LiveSession } from '../../src/session/live.js';
 
 afterAll(stopAll);
-
-/**
- * Two samples 200 ms apart through the same code `proctriage triage` runs. The PSI
- * threshold is set to 100 % so that load on the test machine (other test files running)
- * cannot turn the verdict into "system contended": these tests are about the process
- * branch of the tree; the PSI branch is tested on captured fixtures.
- */
-async function triageLive(pid: number): Promise<Diagnosis> {
-  const session = new LiveSession(createProcFs(), pid, { threshold: 100 });
-  session.step();
-  await sleep(200);
-  const step = session.step();
-  expect(step.ended).toBeNull();
-  return step.diagnosis!;
-}
 
 function thread(d: Diagnosis, tid: number): ThreadDiagnosis {
   const t = d.threads.find((x) => x.tid === tid);
@@ -44,15 +28,6 @@ function expectExplained(t: ThreadDiagnosis): void {
   expect(t.wait.explanation.waitsFor.length).toBeGreaterThan(10);
   expect(t.wait.explanation.wakesWhen.length).toBeGreaterThan(10);
   expect(t.wait.explanation.cost.length).toBeGreaterThan(10);
-}
-
-async function withSpawned<T>(start: Promise<T & Spawned>, body: (s: T & Spawned) => Promise<void>): Promise<void> {
-  const s = await start;
-  try {
-    await body(s);
-  } finally {
-    await s.stop();
-  }
 }
 
 describe('live triage of real processes', () => {

@@ -139,9 +139,9 @@ describe('parseInetSockets round trip', () => {
 describe('parseUnixSockets', () => {
   it('reads this machine\'s table: unbound sockets and a listener with a path', () => {
     expect(parseUnixSockets(NET_UNIX)).toEqual([
-      { inode: 148, type: 'stream', listening: false, path: null },
-      { inode: 28902, type: 'stream', listening: true, path: '/tmp/pt-test.sock' },
-      { inode: 147, type: 'stream', listening: false, path: null },
+      { inode: 148, type: 'stream', listening: false, state: 'connected', path: null },
+      { inode: 28902, type: 'stream', listening: true, state: 'unconnected', path: '/tmp/pt-test.sock' },
+      { inode: 147, type: 'stream', listening: false, state: 'connected', path: null },
     ] satisfies UnixSocketRow[]);
   });
 
@@ -154,10 +154,10 @@ describe('parseUnixSockets', () => {
       'line two\n' +
       '00000000dd: 00000002 00000000 00000000 0003 01  9004\n';
     expect(parseUnixSockets(text)).toEqual([
-      { inode: 9001, type: 'dgram', listening: false, path: '/run/my  app.sock ' },
-      { inode: 9002, type: 'seqpacket', listening: false, path: '@/tmp/.X11-unix/X0' },
-      { inode: 9003, type: 'stream', listening: false, path: '/tmp/evil\nline two' },
-      { inode: 9004, type: 'other', listening: false, path: null },
+      { inode: 9001, type: 'dgram', listening: false, state: 'unconnected', path: '/run/my  app.sock ' },
+      { inode: 9002, type: 'seqpacket', listening: false, state: 'unconnected', path: '@/tmp/.X11-unix/X0' },
+      { inode: 9003, type: 'stream', listening: false, state: 'unconnected', path: '/tmp/evil\nline two' },
+      { inode: 9004, type: 'other', listening: false, state: 'unconnected', path: null },
     ]);
   });
 
@@ -187,7 +187,7 @@ describe('parseUnixSockets', () => {
           )
           .join('');
         expect(parseUnixSockets(`Num       RefCount Protocol Flags    Type St Inode Path\n${body}`)).toEqual(
-          rows.map((r) => ({ inode: r.inode, type: TYPES[r.type], listening: r.listening, path: r.path })),
+          rows.map((r) => ({ inode: r.inode, type: TYPES[r.type], listening: r.listening, state: r.st === 3 ? 'connected' : 'unconnected', path: r.path })),
         );
       }),
       { numRuns: RUNS },

@@ -6,17 +6,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCgroup } from '../../src/parsers/cgroup.js';
+import { parseFlatKeyed, parseMemoryLimit } from '../../src/parsers/cgroup-memory.js';
 import { parseChildren } from '../../src/parsers/children.js';
 import { parseFdTarget } from '../../src/parsers/fd.js';
 import { parseFdInfo } from '../../src/parsers/fdinfo.js';
 import { parseIo } from '../../src/parsers/io.js';
-import { parseKeyValueLines } from '../../src/parsers/keyvalue.js';
+import { parseDecimal, parseKeyValueLines } from '../../src/parsers/keyvalue.js';
 import { parseLimits } from '../../src/parsers/limits.js';
 import { parseInetSockets, parseUnixSockets } from '../../src/parsers/net.js';
 import { parsePressure } from '../../src/parsers/pressure.js';
 import { parseSchedStat } from '../../src/parsers/schedstat.js';
+import { parseSnmp } from '../../src/parsers/snmp.js';
 import { parseStack } from '../../src/parsers/stack.js';
-import { parseStat } from '../../src/parsers/stat.js';
+import { parseStat, parseStatHead } from '../../src/parsers/stat.js';
 import { parseStatus } from '../../src/parsers/status.js';
 import { parseSyscall } from '../../src/parsers/syscall.js';
 import { parseWchan } from '../../src/parsers/wchan.js';
@@ -45,7 +47,20 @@ const PARSERS: { name: string; parse: (text: string) => unknown; samples: string
   { name: 'net udp', parse: (t) => parseInetSockets(t, 'udp'), samples: [S.NET_UDP, S.NET_UDP6] },
   { name: 'net unix', parse: parseUnixSockets, samples: [S.NET_UNIX] },
   { name: 'key: value lines', parse: (t) => Object.fromEntries(parseKeyValueLines(t)), samples: [S.IO_CAT, S.STATUS_CAT] },
+  { name: 'decimal', parse: (t) => parseDecimal(t, 'value'), samples: ['0', '-1', '18446744073709551615'] },
+  { name: 'stat head', parse: parseStatHead, samples: [S.STAT_CAT, S.STAT_INIT, S.STAT_TRICKY_COMM, S.STAT_KWORKER] },
+  { name: 'cgroup memory limit', parse: parseMemoryLimit, samples: ['max\n', '536870912\n'] },
+  { name: 'cgroup flat-keyed', parse: parseFlatKeyed, samples: ['low 0\nhigh 12\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n', 'anon 1234\nfile 5678\n'] },
+  {
+    name: 'net snmp',
+    parse: parseSnmp,
+    samples: [
+      'Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens RetransSegs\nTcp: 1 200 120000 -1 42 7\nUdp: InDatagrams RcvbufErrors\nUdp: 100 0\n',
+      'TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 3 3\n',
+    ],
+  },
 ];
+
 
 describe.each(PARSERS)('$name parser on hostile input', ({ parse, samples }) => {
   const refusesOrParsesClean = (text: string) => {

@@ -184,8 +184,24 @@ describe('Dashboard', () => {
     const { surface, done } = start(new ScriptedLive([makeDiagnosis()]));
     surface.press({ ch: '?' });
     await flush();
-    expect(surface.text()).toContain('help — Esc or ? to close');
+    expect(surface.text()).toContain('help — ? or Esc closes');
     surface.press({ ch: 't' });
+    await flush();
+    expect(surface.text()).toContain('see which thread holds the lock');
+    surface.press({ ch: 'q' });
+    await done;
+  });
+
+  it('scrolls a window longer than the screen', async () => {
+    const d = makeDiagnosis();
+    const evidence = Array.from({ length: 8 }, (_, i) => ({ label: `fact ${i}`, value: String(i), source: '/proc/x' }));
+    const long = { ...d, path: d.path.map((step) => ({ ...step, evidence })) };
+    const { surface, done } = start(new ScriptedLive([long]), new RecordingSurface(80, 24));
+    surface.press({ ch: 't' });
+    await flush();
+    expect(surface.text()).toMatch(/ · 1–18\/\d+ PgUp PgDn/);
+    expect(surface.text()).not.toContain('see which thread holds the lock');
+    surface.press({ name: 'end' });
     await flush();
     expect(surface.text()).toContain('see which thread holds the lock');
     surface.press({ ch: 'q' });

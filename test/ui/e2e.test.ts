@@ -26,6 +26,7 @@ function open(args: string, options: { cols?: number; rows?: number; env?: Recor
 /** After the dashboard ends: its exit code, and whether the terminal is back in cooked mode with echo. */
 async function ended(pane: TmuxPane): Promise<{ code: number; screen: string }> {
   const screen = await pane.waitFor(/EXIT=\d+[\s\S]*icanon/);
+  pane.kill();
   return { code: Number(/EXIT=(\d+)/.exec(screen)![1]), screen };
 }
 
@@ -75,21 +76,24 @@ describe('proctriage attach in tmux', () => {
     expect(terminalRestored(end.screen)).toBe(true);
   });
 
-  it('Ctrl-C quits too', async () => {
+  const stops: [string, (pane: TmuxPane) => void, number][] = [
+    ['Ctrl-C', (pane) => pane.keys('C-c'), 0],
+    ['SIGTERM', (pane) => void process.kill(dashboardPid(pane), 'SIGTERM'), 143],
+    ['SIGHUP', (pane) => void process.kill(dashboardPid(pane), 'SIGHUP'), 129],
+  ];
+  it.each(stops)('%s ends it with the terminal restored', async (_, stop, code) => {
     const pane = open(`attach ${parent.pid}`);
     await pane.waitFor('waitpid');
-    pane.keys('C-c');
+    stop(pane);
     const end = await ended(pane);
-    expect(end.code).toBe(0);
+    expect(end.code).toBe(code);
     expect(terminalRestored(end.screen)).toBe(true);
   });
 
-  it('SIGTERM restores the terminal and exits 143', async () => {
-    const pane = open(`attach ${parent.pid}`);
-    await pane.waitFor('waitpid');
-    process.kill(dashboardPid(pane), 'SIGTERM');
-    const end = await ended(pane);
-    expect(end.code).toBe(143);
+  it('a pid that does not exist: one line, exit 3, the screen never taken over', async () => {
+    const end = await ended(open('attach 4000000'));
+    expect(end.code).toBe(3);
+    expect(end.screen).toContain('proctriage: no process with pid 4000000');
     expect(terminalRestored(end.screen)).toBe(true);
   });
 

@@ -14,6 +14,9 @@ import { panelText, plainText, wrapText, type Line } from '../../src/ui/text.js'
 import { makeDiagnosis, thread, wait } from './support/diagnosis.js';
 
 const text = (lines: readonly Line[]) => lines.map(plainText).join('\n');
+const expectAll = (s: string, parts: readonly string[]) => {
+  for (const part of parts) expect(s).toContain(part);
+};
 
 function header(over: Partial<HeaderInput> = {}): string {
   const input: HeaderInput = {
@@ -32,15 +35,16 @@ function header(over: Partial<HeaderInput> = {}): string {
 
 describe('header', () => {
   it('names the process, its state, age, threads and user, and the host', () => {
-    const h = header();
-    expect(h).toContain('LIVE 1 s');
-    expect(h).toContain('pid 100 app');
-    expect(h).toContain('state S (sleeping)');
-    expect(h).toContain('age 1h 2m');
-    expect(h).toContain('threads 32');
-    expect(h).toContain('user alice (1000)');
-    expect(h).toContain('view: complete');
-    expect(h).toContain('AMD EPYC 7B13 × 4 · 16.0 GiB RAM · Debian GNU/Linux 12 · kernel 6.1.0-18-amd64');
+    expectAll(header(), [
+      'LIVE 1 s',
+      'pid 100 app',
+      'state S (sleeping)',
+      'age 1h 2m',
+      'threads 32',
+      'user alice (1000)',
+      'view: complete',
+      'AMD EPYC 7B13 × 4 · 16.0 GiB RAM · Debian GNU/Linux 12 · kernel 6.1.0-18-amd64',
+    ]);
   });
 
   it('says what a partial view misses and that it needs root', () => {
@@ -122,6 +126,12 @@ describe('pressure', () => {
     expect(panelText(p)).not.toMatch(/\b0\.0\b/);
   });
 
+  it('says why there is no cgroup row', () => {
+    const d = makeDiagnosis({ cgroupPsi: null });
+    expect(panelText(pressurePanel(d, [psiPoint(d)], { width: 70, height: 8 }, '/'))).toContain("cgroup /: the root cgroup, its pressure is the system's");
+    expect(panelText(pressurePanel(d, [psiPoint(d)], { width: 70, height: 8 }, null))).toContain('cgroup: no cgroup v2 pressure for this process');
+  });
+
   it('keeps a bounded history', () => {
     const d = makeDiagnosis();
     let h = [psiPoint(d)];
@@ -192,14 +202,14 @@ describe('selected thread', () => {
   const t = thread(101, 'futex');
 
   it('explains the wait: what for, what wakes it, kernel function and file, syscall argument, stack', () => {
-    const p = detailPanel({ thread: t, snapshot: null, groupSize: 31, groupTids: [101] }, { width: 120, height: 10 });
-    const s = panelText(p);
-    expect(s).toContain('tid 101 worker · S (sleeping) · CPU 0.0 % · 1.0 sw/s · 1 of 31 in futex');
-    expect(s).toContain('waits for  A user-space lock or condition variable.');
-    expect(s).toContain('wakes when Another thread unlocks it.');
-    expect(s).toContain('kernel     futex_wait_queue  (kernel/futex/waitwake.c)');
-    expect(s).toContain('syscall    futex (nr 202) · futex address = 0x7f3a2c000b10');
-    expect(s).toContain('stack      futex_wait_queue ← futex_wait ← do_futex ← __x64_sys_futex');
+    expectAll(panelText(detailPanel({ thread: t, snapshot: null, groupSize: 31, groupTids: [101] }, { width: 120, height: 10 })), [
+      'tid 101 worker · S (sleeping) · CPU 0.0 % · 1.0 sw/s · 1 of 31 in futex',
+      'waits for  A user-space lock or condition variable.',
+      'wakes when Another thread unlocks it.',
+      'kernel     futex_wait_queue  (kernel/futex/waitwake.c)',
+      'syscall    futex (nr 202) · futex address = 0x7f3a2c000b10',
+      'stack      futex_wait_queue ← futex_wait ← do_futex ← __x64_sys_futex',
+    ]);
   });
 
   it('says needs root when the stack was denied, not an empty stack', () => {
@@ -216,6 +226,17 @@ describe('selected thread', () => {
     expect(lines.join('\n')).toContain('same wait  2 threads: 101, 102');
   });
 
+  it('says what the wait is on, and in full lists it', () => {
+    const follow = {
+      kind: 'children' as const,
+      summary: 'waits for any child: 2 children `sleep` sleep in nanosleep',
+      children: { waitsFor: 'any child', children: [], groups: [{ comm: 'sleep', kind: 'sleep', count: 2, label: '2 children `sleep` sleep in nanosleep' }], source: 'task-children' as const, truncated: false, summary: '' },
+    };
+    const parent = thread(100, 'waitpid', { follow });
+    expect(panelText(detailPanel({ thread: parent, snapshot: null, groupSize: 1, groupTids: [100] }, { width: 120, height: 10 }))).toContain('waits on   waits for any child: 2 children `sleep` sleep in nanosleep');
+    expect(detailLines({ thread: parent, snapshot: null, groupSize: 1, groupTids: [100] }, 120, true).map(plainText)).toContain('           · 2 children `sleep` sleep in nanosleep');
+  });
+
   it('with no thread says so', () => {
     expect(panelText(detailPanel({ thread: null, snapshot: null, groupSize: 0, groupTids: [] }, { width: 40, height: 4 }))).toBe('no thread selected');
   });
@@ -225,12 +246,13 @@ describe('resources', () => {
   const none: ResourceGaps = { stat: null, status: null, io: null, fds: null, limits: null };
 
   it('shows CPU, RSS and swap, I/O bytes/s, syscalls/s, major faults/s and fds against the limit by type', () => {
-    const s = panelText(resourcesPanel(makeDiagnosis(), none, { width: 100, height: 6 }));
-    expect(s).toContain('CPU      2.5 % of one core · switches 33.0 vol/s 1.0 invol/s');
-    expect(s).toContain('memory   RSS 2.0 MiB · swap 0 B · major faults 0.0/s');
-    expect(s).toContain('I/O      read 4.0 KiB/s · write 0 B/s · syscalls 120/s');
-    expect(s).toContain('open fds 37 of 1024 (4 %)');
-    expect(s).toContain('socket 12 · file 8 · pipe 4 · [eventpoll] 1');
+    expectAll(panelText(resourcesPanel(makeDiagnosis(), none, { width: 100, height: 6 })), [
+      'CPU      2.5 % of one core · switches 33.0 vol/s 1.0 invol/s',
+      'memory   RSS 2.0 MiB · swap 0 B · major faults 0.0/s',
+      'I/O      read 4.0 KiB/s · write 0 B/s · syscalls 120/s',
+      'open fds 37 of 1024 (4 %)',
+      'socket 12 · file 8 · pipe 4 · [eventpoll] 1',
+    ]);
   });
 
   it('shows denied files as needs root, never as 0', () => {
@@ -252,13 +274,14 @@ describe('resources', () => {
 
 describe('decision tree', () => {
   it('shows the verdict, the path with evidence when there is room, and the next command', () => {
-    const s = panelText(treePanel(makeDiagnosis(), { width: 100, height: 12 }));
-    expect(s).toContain('verdict        The process is blocked: 31 threads wait on one futex.');
-    expect(s).toContain('1 PSI          No: every PSI avg10 is at or below 10 %.');
-    expect(s).toContain('               system cpu some avg10 = 0.40 %  /proc/pressure/cpu');
-    expect(s).toContain('3 on/off-CPU   Off-CPU: 32 of 32 threads sleep.');
-    expect(s).toContain('4 wait         31 threads in futex (futex_wait_queue).');
-    expect(s).toContain('→ next         gdb -p 100 -batch -ex "thread apply all bt"');
+    expectAll(panelText(treePanel(makeDiagnosis(), { width: 100, height: 12 })), [
+      'verdict        The process is blocked: 31 threads wait on one futex.',
+      '1 PSI          No: every PSI avg10 is at or below 10 %.',
+      '               system cpu some avg10 = 0.40 %  /proc/pressure/cpu',
+      '3 on/off-CPU   Off-CPU: 32 of 32 threads sleep.',
+      '4 wait         31 threads in futex (futex_wait_queue).',
+      '→ next         gdb -p 100 -batch -ex "thread apply all bt"',
+    ]);
   });
 
   it('keeps the next command on a short panel', () => {

@@ -60,6 +60,25 @@ describe('reduce', () => {
   });
 });
 
+describe('overlays', () => {
+  it('arrows scroll help and the tree; in the detail they pick another thread and PgDn scrolls', () => {
+    let s = reconcile(initialState(), ctx(5));
+    s = reduce(s, { type: 'tree' }, ctx(5));
+    s = reduce(s, { type: 'move', delta: 1 }, ctx(5));
+    expect(s.overlayScroll).toBe(1);
+    expect(s.selectedIndex).toBe(0);
+    s = reduce(s, { type: 'first' }, ctx(5));
+    expect(s.overlayScroll).toBe(0);
+    s = reduce(s, { type: 'open' }, ctx(5)); // Enter: the detail replaces the tree
+    expect(s.overlay).toBe('detail');
+    s = reduce(s, { type: 'move', delta: 1 }, ctx(5));
+    expect(s.selectedIndex).toBe(1);
+    s = reduce(s, { type: 'page', delta: 1 }, ctx(5));
+    expect(s.overlayScroll).toBe(4);
+    expect(reduce(s, { type: 'close' }, ctx(5)).overlayScroll).toBe(0);
+  });
+});
+
 describe('reconcile', () => {
   it('follows the selected thread when rows reorder', () => {
     let s = reconcile(initialState(), ctx(5));

@@ -1,4 +1,5 @@
 import type { ThreadDiagnosis } from '../../diagnose/types.js';
+import type { ThreadFollow } from '../../follow/types.js';
 import type { ThreadSnapshot } from '../../sample/types.js';
 import { formatPercent } from '../../report/format.js';
 import { stateWord } from './header.js';
@@ -49,6 +50,7 @@ export function detailLines(input: DetailInput, width: number, full: boolean): L
     ...field('waits for', w.explanation.waitsFor, width, full),
     ...field('wakes when', w.explanation.wakesWhen, width, full),
   ];
+  if (t.follow) out.push(...field('waits on', t.follow.summary, width, full, 'plain'), ...(full ? followDetail(t.follow) : []));
   const fnText = w.function ? `${w.function}${w.sourceFile ? `  (${w.sourceFile})` : ''}` : waitNeedsRoot(t) ? 'needs root' : 'not seen (wchan 0)';
   out.push(...field('kernel', fnText, width, full, w.function ? 'plain' : 'warn'));
   const sys = w.syscall ? `${w.syscall.name} (nr ${w.syscall.nr})${w.argument ? ` · ${w.argument.name} = ${w.argument.value}` : ''}` : waitNeedsRoot(t) ? 'needs root' : 'none (not in a syscall)';
@@ -66,6 +68,21 @@ export function detailLines(input: DetailInput, width: number, full: boolean): L
     if (input.groupSize > 1) out.push(...field('same wait', `${input.groupSize} threads: ${input.groupTids.join(', ')}`, width, true, 'dim'));
   }
   return out;
+}
+
+/** In the full view: the things the wait is on, one a line (epoll targets, children, the fd's peers). */
+function followDetail(f: ThreadFollow): Line[] {
+  const item = (text: string) => line(label(''), seg(`· ${text}`, 'dim'));
+  switch (f.kind) {
+    case 'epoll':
+      return [...f.epoll.targets.slice(0, 12).map((x) => item(`fd ${x.fd}: ${x.text}`)), ...(f.epoll.watched > 12 ? [item(`… ${f.epoll.watched - 12} more`)] : [])];
+    case 'children':
+      return f.children.groups.slice(0, 12).map((g) => item(g.label));
+    case 'fd':
+      return 'peers' in f.target ? f.target.peers.slice(0, 12).map((p) => item(`held by pid ${p.pid} (${p.comm}) fd ${p.fd}${p.access ? ` for ${p.access}` : ''}`)) : [];
+    case 'futex':
+      return [];
+  }
 }
 
 export function detailPanel(input: DetailInput, size: Size): PanelModel {

@@ -107,13 +107,18 @@ function unavailableLine(view: PressureView): Line {
   return line(seg(`${scopeName(view)}: `, 'bold'), seg(`unavailable — ${view.unavailable ?? ''}`, 'warn'));
 }
 
-function stacked(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[]): Line[] {
+/** Why there is no cgroup row: the root cgroup's pressure is the system's; otherwise no cgroup v2. */
+function noCgroupLine(cgroupPath: string | null): Line {
+  return line(seg(cgroupPath === '/' ? 'cgroup /: the root cgroup, its pressure is the system\'s' : 'cgroup: no cgroup v2 pressure for this process', 'dim'));
+}
+
+function stacked(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[], cgroupPath: string | null): Line[] {
   const threshold = d.pressure.system.threshold;
   const sparkWidth = Math.max(0, size.width - NAME_WIDTH - NUMS_WIDTH - 1);
   const out: Line[] = [];
   for (const view of [d.pressure.system, d.pressure.cgroup]) {
     if (!view) {
-      out.push(line(seg('cgroup: no cgroup v2 pressure for this process', 'dim')));
+      out.push(noCgroupLine(cgroupPath));
       continue;
     }
     if (view.unavailable) {
@@ -129,7 +134,7 @@ function stacked(d: Diagnosis, points: readonly PsiPoint[], size: Size, resource
   return out;
 }
 
-function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[]): Line[] {
+function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[], cgroupPath: string | null): Line[] {
   const { system, cgroup } = d.pressure;
   const threshold = system.threshold;
   const both = cgroup !== null && !cgroup.unavailable;
@@ -147,15 +152,16 @@ function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resou
   }
   if (cgroup?.unavailable) out.push(unavailableLine(cgroup));
   else if (both) out.push(line(seg(`cgroup ${cgroup.path ?? '/'}`, 'dim')));
+  else out.push(noCgroupLine(cgroupPath));
   return out;
 }
 
 /** PSI history for the system and the process's cgroup, threshold marked, verdict in the title. */
-export function pressurePanel(d: Diagnosis, points: readonly PsiPoint[], size: Size): PanelModel {
+export function pressurePanel(d: Diagnosis, points: readonly PsiPoint[], size: Size, cgroupPath: string | null = null): PanelModel {
   const resources = shownResources(d);
   const scopes = d.pressure.cgroup && !d.pressure.cgroup.unavailable ? 2 : 1;
   const stackedRows = scopes * (resources.length + 1) + (scopes === 1 ? 1 : 0);
-  const lines = size.height >= stackedRows ? stacked(d, points, size, resources) : sideBySide(d, points, size, resources);
+  const lines = size.height >= stackedRows ? stacked(d, points, size, resources, cgroupPath) : sideBySide(d, points, size, resources, cgroupPath);
   const verdict = pressureVerdict(d);
   return { title: `PSI — ${verdict.text}`, titleTone: verdict.tone, lines: fitPanel(lines, size) };
 }

@@ -15,7 +15,7 @@ export function helpLines(mode: KeyMode, ui: UiState): Line[] {
   return [
     line(seg('keys', 'bold')),
     ...keys,
-    line(seg('  PgUp PgDn'.padEnd(12), 'bold'), 'page through threads'),
+    line(seg('  PgUp PgDn'.padEnd(12), 'bold'), 'page through threads; scroll a long window (↑↓ too in help and the tree)'),
     line(seg('  Home End'.padEnd(12), 'bold'), 'first / last row'),
     line(seg('  Esc'.padEnd(12), 'bold'), 'close this window'),
     line(seg('  Ctrl-C'.padEnd(12), 'bold'), 'quit'),

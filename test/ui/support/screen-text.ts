@@ -20,7 +20,8 @@ export function frameToText(frame: Frame, cols: number, rows: number): string {
       put(r, rect.left, '│');
       put(r, rect.left + rect.width - 1, '│');
     }
-    put(rect.top, rect.left + 1, ` ${p.title} `);
+    // As blessed draws a label: after `┌─`, a space each side.
+    put(rect.top, rect.left + 2, ` ${p.title} `);
     lines(rect, p.lines, 1);
   };
   if (frame.kind === 'too-small') {

@@ -1,4 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -10,11 +13,12 @@ export function tmuxAvailable(): boolean {
 }
 
 export class Tmux {
-  readonly socket = `proctriage-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  /** A socket path of our own (-S), removed with the server: nothing is left in /tmp/tmux-UID. */
+  readonly socket = join(tmpdir(), `proctriage-tmux-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sock`);
   private count = 0;
 
   run(args: readonly string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync('tmux', ['-S', this.socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   }
 
   /** Start `command` (a shell line) in a new session; returns the session name. */
@@ -30,7 +34,8 @@ export class Tmux {
 
   /** Kill the whole private server (every session and what runs in them). */
   killServer(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server'], { stdio: 'ignore' });
+    spawnSync('tmux', ['-S', this.socket, 'kill-server'], { stdio: 'ignore' });
+    rmSync(this.socket, { force: true });
   }
 }
 
@@ -80,6 +85,6 @@ export class TmuxPane {
   }
 
   kill(): void {
-    spawnSync('tmux', ['-L', (this.tmux as Tmux).socket, 'kill-session', '-t', this.name], { stdio: 'ignore' });
+    spawnSync('tmux', ['-S', this.tmux.socket, 'kill-session', '-t', this.name], { stdio: 'ignore' });
   }
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+// The dashboard's own cost: attach the real dashboard, in a real terminal (tmux), to a
+// 101-thread process (100 threads queued on one mutex + the holder) at a 1 s refresh, and
+// read the dashboard's CPU time from /proc/<pid>/stat (utime + stime) over BENCH_SECONDS
+// (default 20). Prints % of one core, the first-frame time and the peak RSS; fails when the
+// CPU share is 2 % or more (the issue's budget).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const THREADS = 100;
+const BUDGET_PERCENT = 2;
+const CLK_TCK = 100;
+
+if (spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0) {
+  console.error('dashboard bench: tmux is needed (apt-get install -y tmux)');
+  process.exit(1);
+}
+
+const work = join(tmpdir(), `proctriage-bench-${process.pid}`);
+mkdirSync(work, { recursive: true });
+const socket = join(work, 'tmux.sock');
+const tmux = (...args) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
+
+let target;
+function cleanup() {
+  spawnSync('tmux', ['-S', socket, 'kill-server'], { stdio: 'ignore' });
+  if (target && target.exitCode === null) target.kill('SIGKILL');
+  rmSync(work, { recursive: true, force: true });
+}
+process.on('exit', cleanup);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+
+/** utime + stime in ticks, from /proc/<pid>/stat (comm is cut at the last ')'). */
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+const statusKb = (pid, key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+
+// 1. The target: test/support/c/waiters.c, 100 workers blocked on one mutex.
+const exe = join(work, 'waiters');
+execFileSync('gcc', ['-O1', '-pthread', '-o', exe, join(root, 'test', 'support', 'c', 'waiters.c')]);
+target = spawn(exe, ['mutex', String(THREADS), 'sleeping'], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve, reject) => {
+  let out = '';
+  target.stdout.on('data', (d) => {
+    out += d;
+    if (out.includes('ready')) resolve();
+  });
+  target.on('exit', () => reject(new Error('waiters exited early')));
+  setTimeout(() => reject(new Error('waiters did not start')), 10_000);
+});
+await sleep(300);
+const threads = readFileSync(`/proc/${target.pid}/status`, 'utf8').match(/^Threads:\s+(\d+)/m)[1];
+
+// 2. The dashboard in tmux, exec'd so the pane's pid is the dashboard's.
+const t0 = performance.now();
+tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'bench', '-x', '160', '-y', '50', '-e', 'LANG=C.UTF-8', '-e', 'TERM=xterm-256color',
+  `exec ${process.execPath} ${join(root, 'bin', 'proctriage')} attach ${target.pid} --interval 1000`);
+const dashboard = Number(tmux('display-message', '-p', '-t', 'bench', '#{pane_pid}').trim());
+let firstFrameMs = null;
+while (performance.now() - t0 < 15_000) {
+  if (tmux('capture-pane', '-p', '-t', 'bench').includes(`threads (${threads}`)) {
+    firstFrameMs = performance.now() - t0;
+    break;
+  }
+  await sleep(10);
+}
+if (firstFrameMs === null) {
+  console.error(`dashboard bench: no first frame in 15 s; the screen showed:\n${tmux('capture-pane', '-p', '-t', 'bench')}`);
+  process.exit(1);
+}
+
+// 3. Beside it, the core alone: LiveSession.step() (sample + model + diagnosis) every second,
+//    no UI. The difference is what the dashboard adds on top of the sampling it needs.
+const coreScript = `
+  const { createProcFs } = await import(${JSON.stringify(join(root, 'dist', 'procfs', 'procfs.js'))});
+  const { LiveSession } = await import(${JSON.stringify(join(root, 'dist', 'session', 'live.js'))});
+  const s = new LiveSession(createProcFs({ root: '/proc' }), ${target.pid}, {});
+  s.step();
+  setInterval(() => s.step(), 1000);`;
+const core = spawn(process.execPath, ['--input-type=module', '-e', coreScript], { stdio: 'inherit' });
+
+// 4. Steady state: skip start-up (module loading, systeminformation once), then measure both.
+await sleep(3000);
+const startTicks = cpuTicks(dashboard);
+const coreStart = cpuTicks(core.pid);
+const startWall = performance.now();
+await sleep(seconds * 1000);
+const ticks = cpuTicks(dashboard) - startTicks;
+const coreTicks = cpuTicks(core.pid) - coreStart;
+const wall = (performance.now() - startWall) / 1000;
+const percent = (ticks / CLK_TCK / wall) * 100;
+const corePercent = (coreTicks / CLK_TCK / wall) * 100;
+core.kill('SIGKILL');
+const totalTicks = cpuTicks(dashboard);
+const totalWall = (performance.now() - t0) / 1000;
+const peakRssKb = statusKb(dashboard, 'VmHWM');
+const screen = tmux('capture-pane', '-p', '-t', 'bench');
+
+// 5. Quit as a user would.
+tmux('send-keys', '-t', 'bench', 'q');
+let quit = false;
+for (let i = 0; i < 100 && !quit; i++) {
+  await sleep(20);
+  try {
+    readFileSync(`/proc/${dashboard}/stat`);
+  } catch {
+    quit = true;
+  }
+}
+
+const ok = percent < BUDGET_PERCENT && quit;
+console.log(`target: ${threads} threads (${THREADS} on one mutex), refresh 1 s, terminal 160×50 (tmux)`);
+console.log(`first frame:        ${firstFrameMs.toFixed(0)} ms (from launching it in tmux to the thread table on screen)`);
+console.log(`CPU, steady state:  ${percent.toFixed(2)} % of one core (${ticks} ticks in ${wall.toFixed(1)} s; budget < ${BUDGET_PERCENT} %)`);
+console.log(`  of which the core: ${corePercent.toFixed(2)} % (LiveSession.step every 1 s, no UI, measured beside it); the UI adds ${(percent - corePercent).toFixed(2)} %`);
+console.log(`CPU, incl. start:   ${((totalTicks / CLK_TCK / totalWall) * 100).toFixed(2)} % over ${totalWall.toFixed(1)} s`);
+console.log(`peak RSS:           ${(peakRssKb / 1024).toFixed(1)} MiB (VmHWM)`);
+console.log(`q quit:             ${quit ? 'yes' : 'NO — the dashboard did not exit'}`);
+if (!screen.includes('futex')) console.log(`warning: the screen did not show the futex waits:\n${screen}`);
+console.log(ok ? 'PASS' : 'FAIL');
+process.exit(ok ? 0 : 1);

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { groupWindow } from '../machine/groups.js';
+import { createMachineSampler } from '../machine/sampler.js';
+import type { MachineSample } from '../machine/types.js';
+import { machineWindowJson, renderMachineText } from '../report/machine.js';
+import { styleFor } from '../report/style.js';
+import { EXIT } from './errors.js';
+
+export interface SampleOptions {
+  readonly hz: number;
+  readonly duration: number;
+  readonly json: boolean;
+  readonly all: boolean;
+  readonly procRoot: string;
+  readonly capture?: string;
+  readonly pids?: number[];
+}
+
+/** Fds a multi-sample run may keep open (within RLIMIT_NOFILE, see source.ts). */
+export const KEEP_OPEN_FDS = 1 << 20;
+/** The process list is re-read at most this often; threads are sampled every tick. */
+export const LIST_EVERY_MS = 1000;
+
+/** Samples at `hz` for `durationMs` (at least one); a slow sample delays the next, it never overlaps. */
+export async function sampleWindow(hz: number, durationMs: number, procRoot: string, pids?: readonly number[]): Promise<MachineSample[]> {
+  const sampler = createMachineSampler({ procRoot, keepOpenFds: KEEP_OPEN_FDS, listEveryMs: LIST_EVERY_MS, cgroupPressureEveryMs: Infinity, pids });
+  const samples: MachineSample[] = [];
+  const interval = 1000 / hz;
+  const start = performance.now();
+  try {
+    for (let i = 0; ; i++) {
+      samples.push(sampler.sample());
+      const next = start + (i + 1) * interval;
+      if (next - start >= durationMs) break;
+      const wait = next - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+  } finally {
+    sampler.close();
+  }
+  return samples;
+}
+
+export async function runSample(options: SampleOptions): Promise<number> {
+  const durationMs = options.duration * 1000;
+  const samples = options.capture
+    ? (
+        await (await import('../machine/capture.js')).captureMachine({
+          procRoot: options.procRoot,
+          outDir: options.capture,
+          samples: Math.max(1, Math.round(options.duration * options.hz)),
+          intervalMs: 1000 / options.hz,
+          pids: options.pids,
+          howMade: `proctriage sample --capture --hz ${options.hz} --duration ${options.duration}${options.pids ? ` --pids ${options.pids.join(',')} (only these processes)` : ''}`,
+        })
+      ).samples
+    : await sampleWindow(options.hz, durationMs, options.procRoot, options.pids);
+  const window = groupWindow(samples);
+  const last = samples[samples.length - 1]!;
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(machineWindowJson(window, last, options.hz))}\n`);
+  } else {
+    const heading = `proctriage sample: ${window.samples} samples over ${(window.durationMs / 1000).toFixed(1)} s at ${options.hz} Hz — average active threads by wait`;
+    process.stdout.write(renderMachineText(window, last, { style: styleFor(process.stdout), heading, maxGroups: options.all ? Infinity : 30, hideIdle: !options.all }));
+  }
+  if (options.capture) process.stderr.write(`proctriage: capture written to ${options.capture}\n`);
+  return EXIT.ok;
+}
+

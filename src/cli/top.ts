@@ -1,0 +1,41 @@
+import { groupWindow } from '../machine/groups.js';
+import { createMachineSampler } from '../machine/sampler.js';
+import { machineSampleJson, renderMachineText } from '../report/machine.js';
+import { styleFor } from '../report/style.js';
+import { EXIT } from './errors.js';
+
+export interface TopOptions {
+  readonly once: boolean;
+  readonly json: boolean;
+  readonly all: boolean;
+  readonly hz?: number;
+  /** Percent of one core the sampling may use. */
+  readonly budget: number;
+  readonly threshold: number;
+  readonly procRoot: string;
+}
+
+/**
+ * `top --once` loads only the sampler and the text report; the dashboard (blessed,
+ * blessed-contrib) is imported only when it is drawn.
+ */
+export async function runTop(options: TopOptions): Promise<number> {
+  if (options.once || options.json) return runOnce(options);
+  const { runTopDashboard } = await import('../ui/top/run.js');
+  return runTopDashboard(options);
+}
+
+/** `top --once`: one sample of the whole machine, grouped. */
+export function runOnce(options: { json: boolean; all: boolean; procRoot: string }): number {
+  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity });
+  const sample = sampler.sample();
+  sampler.close();
+  const window = groupWindow([sample]);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(machineSampleJson(window, sample))}\n`);
+  } else {
+    const heading = `proctriage top --once: ${sample.stats.threads} threads in ${sample.stats.processes} processes (sampled in ${sample.stats.wallMs.toFixed(0)} ms)`;
+    process.stdout.write(renderMachineText(window, sample, { style: styleFor(process.stdout), heading, maxGroups: options.all ? Infinity : 30, hideIdle: !options.all }));
+  }
+  return EXIT.ok;
+}

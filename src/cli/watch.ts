@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { UserError } from '../procfs/errors.js';
+import { createProcFs } from '../procfs/procfs.js';
+import { needsProcess, type Condition } from '../watch/conditions.js';
+import { runWatch, type CaptureReport, type WatchStatus } from '../watch/recorder.js';
+import { EXIT } from './errors.js';
+
+export interface WatchCliOptions {
+  readonly when: readonly Condition[];
+  readonly capture: string;
+  readonly interval: number;
+  readonly before: number;
+  readonly after: number;
+  readonly cooldown: number;
+  readonly maxCaptures: number;
+  readonly maxBytes: number;
+  readonly procRoot: string;
+}
+
+/** `2026-11-24T05:01:02Z`: whole seconds are enough to find the moment in other logs. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The one stdout line per capture. */
+export function captureLine(r: CaptureReport): string {
+  const who = r.pid === null ? 'machine' : `pid ${r.pid} ${r.comm}`;
+  const extras = [`${r.samples} samples, trigger at ${r.triggerSample + 1}`, megabytes(r.bytes)];
+  if (r.cutShort) extras.push('cut short');
+  if (r.deleted.length > 0) extras.push(`deleted ${r.deleted.join(', ')}`);
+  return `${isoSeconds(r.triggerWallMs)} captured ${r.dir} (${r.hit.summary}; ${who}; ${extras.join('; ')})\n`;
+}
+
+function heartbeat(s: WatchStatus): string {
+  const state = s.collecting ? 'capturing' : s.cooldownLeftMs > 0 ? `cooling down ${Math.ceil(s.cooldownLeftMs / 1000)} s` : 'armed';
+  return `proctriage watch: ${s.samples} samples, ${s.captures} capture${s.captures === 1 ? '' : 's'}, ${state} (tick ${s.lastTickMs.toFixed(0)} ms)`;
+}
+
+export async function runWatchCommand(pid: number | undefined, options: WatchCliOptions, argv: readonly string[]): Promise<number> {
+  const processConditions = options.when.filter(needsProcess);
+  if (pid === undefined && processConditions.length > 0) {
+    throw new UserError(`--when ${processConditions[0]!.text} is the CPU of one process: give a PID`, EXIT.usage);
+  }
+  const tty = process.stderr.isTTY === true;
+  let heartbeatShown = false;
+  const clearHeartbeat = () => {
+    if (heartbeatShown) process.stderr.write('\r\x1b[K');
+    heartbeatShown = false;
+  };
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const captureDir = resolve(options.capture);
+  try {
+    const result = await runWatch({
+      fs: createProcFs({ root: options.procRoot }),
+      pid: pid ?? null,
+      conditions: options.when,
+      captureDir,
+      intervalMs: options.interval,
+      beforeMs: options.before * 1000,
+      afterMs: options.after * 1000,
+      cooldownMs: options.cooldown * 1000,
+      maxCaptures: options.maxCaptures,
+      maxBytes: options.maxBytes,
+      howMade: ['proctriage', ...argv].join(' '),
+      signal: controller.signal,
+      onCapture: (report) => {
+        clearHeartbeat();
+        process.stdout.write(captureLine(report));
+      },
+      onTick: (status) => {
+        if (!tty) return;
+        process.stderr.write(`\r\x1b[K${heartbeat(status)}`);
+        heartbeatShown = true;
+      },
+    });
+    clearHeartbeat();
+    const summary = `${result.samples} samples, ${result.captures} capture${result.captures === 1 ? '' : 's'} in ${captureDir}`;
+    if (result.reason === 'exited') {
+      process.stderr.write(`proctriage: ${result.message}; watch ends (${summary})\n`);
+      return EXIT.noProcess;
+    }
+    if (tty) process.stderr.write(`proctriage: watch stopped (${summary})\n`);
+    return EXIT.ok;
+  } finally {
+    clearHeartbeat();
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,148 @@
+import type { ProcFs } from '../procfs/procfs.js';
+import type { Arch } from '../diagnose/wait-kinds.js';
+import { archFromNode } from '../session/host.js';
+import { waitCall } from '../follow/wait-call.js';
+import { readChildTree, scanParents, type ChildrenSnapshot } from '../readers/children.js';
+import { readCgroupMemory, type CgroupMemory } from '../readers/memory.js';
+import { readNetCounters, readNetTables, type NetCounters, type NetTables } from '../readers/net.js';
+import { scanInodeOwners, type InodeOwnerScan } from '../readers/owners.js';
+import type { ProcessSnapshot } from './types.js';
+import { arch as osArch } from 'node:os';
+
+/**
+ * What the follow step read beyond the process itself, to say what each wait is *on*: the
+ * namespace's socket tables and counters, the cgroup's memory files, who holds the other
+ * end of a pipe or socket, and the children a waitpid waits for. Read through the same ProcFs
+ * as the rest of the sample, so captures hold it and replay reads it back.
+ */
+export interface FollowSnapshot {
+  readonly arch: Arch;
+  /** null when the process has no socket fds (or its fds could not be read). */
+  readonly net: NetTables | null;
+  readonly netCounters: NetCounters;
+  /** null without a cgroup v2 path or mount. */
+  readonly cgroupMemory: CgroupMemory | null;
+  /** null when no wait needed a peer search. */
+  readonly owners: InodeOwnerScan | null;
+  /** null when no thread waits for children. */
+  readonly children: ChildrenSnapshot | null;
+}
+
+/**
+ * Results of the expensive searches kept for a few seconds (the dashboard samples every second):
+ * the last peer search (reused while the same inodes are wanted) and the ppid map. A capture or a replay uses none, so each sample
+ * holds its own search.
+ */
+export class FollowCache {
+  private scan: { at: number; key: string; scan: InodeOwnerScan } | null = null;
+  private ppid: { at: number; map: ReadonlyMap<number, readonly number[]> } | null = null;
+
+  constructor(
+    readonly ttlMs = 5000,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** The last search for the same inodes, while fresh; a search that ran out of budget is not kept. */
+  owners(wanted: ReadonlySet<number>, search: () => InodeOwnerScan): InodeOwnerScan {
+    const key = [...wanted].sort((a, b) => a - b).join(',');
+    const t = this.now();
+    if (this.scan && this.scan.key === key && t - this.scan.at < this.ttlMs) return this.scan.scan;
+    const scan = search();
+    this.scan = scan.searched === 'cut' ? null : { at: t, key, scan };
+    return scan;
+  }
+
+  ppidMap(fs: ProcFs): ReadonlyMap<number, readonly number[]> {
+    const t = this.now();
+    if (!this.ppid || t - this.ppid.at >= this.ttlMs) this.ppid = { at: t, map: scanParents(fs).map };
+    return this.ppid.map;
+  }
+}
+
+export interface FollowReadOptions {
+  readonly arch?: Arch;
+  readonly cache?: FollowCache;
+}
+
+function readArch(fs: ProcFs): Arch {
+  const text = fs.readText('sys/kernel/arch');
+  if (text.ok) return text.value.trim() === 'aarch64' ? 'aarch64' : 'x86_64';
+  return archFromNode(osArch());
+}
+
+/** Inodes whose holders we want: pipes and unix sockets a thread waits on (directly or through epoll), their unix neighbours, loopback TCP peers. */
+function wantedInodes(proc: ProcessSnapshot, arch: Arch, net: NetTables | null): { wanted: Set<number>; candidates: Set<number> } {
+  const fds = proc.fds.ok ? proc.fds.value : [];
+  const byFd = new Map(fds.map((f) => [f.fd, f]));
+  const waited = new Set<number>();
+  for (const t of proc.threads.ok ? proc.threads.value : []) {
+    const call = waitCall(t.syscall, arch);
+    if (call?.fd == null) continue;
+    const fd = byFd.get(call.fd);
+    if (!fd) continue;
+    if (call.epoll && fd.info?.ok && fd.info.value.epoll) {
+      for (const target of fd.info.value.epoll.slice(0, 256)) {
+        const watched = byFd.get(target.tfd);
+        if (watched?.target.inode != null) waited.add(watched.target.inode);
+      }
+    } else if (fd.target.inode !== null) waited.add(fd.target.inode);
+  }
+  const wanted = new Set<number>();
+  const candidates = new Set<number>();
+  const unix = net?.unix.ok ? new Map(net.unix.value.map((r) => [r.inode, r])) : new Map();
+  const tcp = net ? [...(net.inet.tcp.ok ? net.inet.tcp.value : []), ...(net.inet.tcp6.ok ? net.inet.tcp6.value : [])] : [];
+  const tcpByInode = new Map(tcp.map((r) => [r.inode, r]));
+  for (const inode of waited) {
+    const fd = fds.find((f) => f.target.inode === inode);
+    // A pipe the process holds both ends of (a self-pipe wakeup) needs no search.
+    if (fd?.target.type === 'pipe' && fds.filter((f) => f.target.inode === inode).length < 2) wanted.add(inode);
+    const row = unix.get(inode);
+    if (row) {
+      wanted.add(inode);
+      for (const n of [inode - 1, inode + 1]) if (unix.get(n)?.state === 'connected') wanted.add(n);
+      // When no neighbour is the peer: every connected, unnamed socket of the same type not held by the process itself.
+      if (row.state === 'connected') {
+        const own = new Set(fds.map((f) => f.target.inode));
+        for (const r of unix.values()) if (r.state === 'connected' && r.type === row.type && r.path === null && !own.has(r.inode) && candidates.size < 5000) candidates.add(r.inode);
+      }
+    }
+    const conn = tcpByInode.get(inode);
+    if (conn && conn.state === 'ESTABLISHED' && /^(127\.|::1$|::ffff:127\.)/.test(conn.remote.address)) {
+      const peer = tcp.find((r) => r.local.port === conn.remote.port && r.remote.port === conn.local.port && r.local.address === conn.remote.address);
+      if (peer && peer.inode !== 0) wanted.add(peer.inode);
+    }
+  }
+  return { wanted, candidates };
+}
+
+function waitsForChildren(proc: ProcessSnapshot, arch: Arch): boolean {
+  return (proc.threads.ok ? proc.threads.value : []).some((t) => {
+    const call = waitCall(t.syscall, arch);
+    if (call) return call.waitsForChild;
+    return t.wchan.ok && t.wchan.value.base === 'do_wait';
+  });
+}
+
+export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string | null, options: FollowReadOptions = {}): FollowSnapshot {
+  const arch = options.arch ?? readArch(fs);
+  const pid = proc.pid;
+  const hasSockets = proc.fds.ok && proc.fds.value.some((f) => f.target.type === 'socket');
+  const net = hasSockets ? readNetTables(fs, pid) : null;
+  const netCounters = readNetCounters(fs, pid);
+  const cgroupMemory = cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null;
+
+  const { wanted, candidates } = wantedInodes(proc, arch, net);
+  let owners: InodeOwnerScan | null = null;
+  if (wanted.size > 0) {
+    const search = () => scanInodeOwners(fs, wanted, { nearPid: pid, candidates });
+    owners = options.cache ? options.cache.owners(wanted, search) : search();
+  }
+
+  let children: ChildrenSnapshot | null = null;
+  if (waitsForChildren(proc, arch)) {
+    const threads = proc.threads.ok ? proc.threads.value : [];
+    const needScan = !(threads.length > 0 && threads.every((t) => t.children.ok));
+    children = readChildTree(fs, pid, threads, needScan && options.cache ? { ppidMap: options.cache.ppidMap(fs) } : {});
+  }
+  return { arch, net, netCounters, cgroupMemory, owners, children };
+}

@@ -1,0 +1,102 @@
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ErrorsFile } from '../capture/format.js';
+import type { ReadResult } from '../procfs/errors.js';
+import type { ProcFs } from '../procfs/procfs.js';
+
+/** One file the sampler read, kept as raw text (never parsed: the capture holds what /proc said). */
+export type RecordedEntry =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'link'; readonly target: string }
+  | { readonly type: 'dir'; readonly names: readonly string[] };
+
+/** Everything one sample read, by `proc/<path>` or `cgroup/<path>`, and every failure. */
+export interface RecordedSample {
+  readonly entries: ReadonlyMap<string, RecordedEntry>;
+  readonly errors: ErrorsFile;
+  readonly tMonoMs: number;
+  readonly tWallMs: number;
+  /** Approximate bytes held (text and names), for the memory and disk estimates. */
+  readonly bytes: number;
+}
+
+/**
+ * Like capture's RecordingProcFs, but keeps what it reads in memory, so that the flight
+ * recorder can hold the last N samples in a ring and write them only when a condition fires.
+ */
+export class MemoryRecordingProcFs implements ProcFs {
+  readonly mode = 'live' as const;
+  private readonly entries = new Map<string, RecordedEntry>();
+  private readonly errors: ErrorsFile = {};
+  private bytes = 0;
+
+  constructor(private readonly inner: ProcFs) {}
+
+  get root(): string {
+    return this.inner.root;
+  }
+
+  get cgroupRoot(): string | null {
+    return this.inner.cgroupRoot;
+  }
+
+  private record<T>(area: 'proc' | 'cgroup', path: string, result: ReadResult<T>, entry: (value: T) => RecordedEntry): ReadResult<T> {
+    const key = `${area}/${path}`;
+    if (result.ok) {
+      const e = entry(result.value);
+      this.entries.set(key, e);
+      this.bytes += key.length + (e.type === 'text' ? e.text.length : e.type === 'link' ? e.target.length : e.names.join('').length);
+    } else {
+      this.errors[key] = { kind: result.error.kind, message: result.error.message, ...(result.error.errno ? { errno: result.error.errno } : {}) };
+      this.bytes += key.length + result.error.message.length;
+    }
+    return result;
+  }
+
+  readText(path: string, maxBytes?: number): ReadResult<string> {
+    return this.record('proc', path, this.inner.readText(path, maxBytes), (text) => ({ type: 'text', text }));
+  }
+
+  readCgroupText(path: string, maxBytes?: number): ReadResult<string> {
+    return this.record('cgroup', path, this.inner.readCgroupText(path, maxBytes), (text) => ({ type: 'text', text }));
+  }
+
+  readLink(path: string): ReadResult<string> {
+    return this.record('proc', path, this.inner.readLink(path), (target) => ({ type: 'link', target }));
+  }
+
+  listDir(path: string): ReadResult<string[]> {
+    return this.record('proc', path, this.inner.listDir(path), (names) => ({ type: 'dir', names: [...names] }));
+  }
+
+  /** Add a file that was not read through the sampler (the reduced cmdline). */
+  addText(path: string, text: string): void {
+    this.entries.set(`proc/${path}`, { type: 'text', text });
+    this.bytes += path.length + text.length;
+  }
+
+  /** Freeze what was read into a sample (the recorder is not used after this). */
+  finish(tMonoMs: number, tWallMs: number): RecordedSample {
+    return { entries: this.entries, errors: this.errors, tMonoMs, tWallMs, bytes: this.bytes };
+  }
+}
+
+/**
+ * Write a recorded sample as a capture sample directory, laid out like /proc (`fd/N` as
+ * symlinks, each `task/<tid>` directory present even when its files failed) + errors.json.
+ */
+export function writeRecordedSample(sampleDir: string, sample: RecordedSample): void {
+  mkdirSync(sampleDir, { recursive: true });
+  for (const [key, entry] of sample.entries) {
+    const full = join(sampleDir, key);
+    if (entry.type === 'dir') {
+      mkdirSync(full, { recursive: true });
+      if (key.endsWith('/task')) for (const tid of entry.names) mkdirSync(join(full, tid), { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(full), { recursive: true });
+    if (entry.type === 'text') writeFileSync(full, entry.text);
+    else symlinkSync(entry.target, full);
+  }
+  writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(sample.errors, null, 1)}\n`);
+}

@@ -1,0 +1,315 @@
+import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { reducedCmdline } from '../capture/capture.js';
+import { ProcessGoneError } from '../diagnose/diagnose.js';
+import { diagnoseThread } from '../diagnose/threads.js';
+import { UserError } from '../procfs/errors.js';
+import type { ProcFs } from '../procfs/procfs.js';
+import { monotonicMs, takeSample } from '../sample/sampler.js';
+import type { HostFacts, Sample } from '../sample/types.js';
+import { liveHostFacts } from '../session/host.js';
+import { processVanished } from '../session/live.js';
+import { createProcFsMachineSampler, type MachineSamplerCore } from '../machine/sampler.js';
+import { nextCaptureName, writeWatchCapture } from './capture-writer.js';
+import { firstHit, needsWaitKinds, trackStates, type Condition, type HeldStates, type Hit, type WatchFrame } from './conditions.js';
+import { MemoryRecordingProcFs, type RecordedSample } from './memory-procfs.js';
+import { Ring } from './ring.js';
+
+export interface WatchOptions {
+  readonly fs: ProcFs;
+  /** The process to sample each tick; null: the machine (PSI and every thread). */
+  readonly pid: number | null;
+  readonly conditions: readonly Condition[];
+  /** Captures go to `<captureDir>/NNNN`. */
+  readonly captureDir: string;
+  readonly intervalMs: number;
+  /** How much history before the trigger a capture holds, and how long it keeps sampling after. */
+  readonly beforeMs: number;
+  readonly afterMs: number;
+  /** No new trigger for this long after one. */
+  readonly cooldownMs: number;
+  /** Disk bound: when either is exceeded, the oldest captures of this run are deleted. */
+  readonly maxCaptures: number;
+  readonly maxBytes: number;
+  /** The command line, for meta.json `howMade`. */
+  readonly howMade: string;
+  readonly signal: AbortSignal;
+  readonly onCapture: (report: CaptureReport) => void;
+  /** Called after every tick (for a heartbeat on a terminal). */
+  readonly onTick?: (status: WatchStatus) => void;
+}
+
+export interface CaptureReport {
+  readonly dir: string;
+  readonly hit: Hit;
+  /** Wall time of the trigger sample. */
+  readonly triggerWallMs: number;
+  readonly samples: number;
+  readonly triggerSample: number;
+  readonly bytes: number;
+  readonly pid: number | null;
+  readonly comm: string;
+  /** Older captures of this run deleted to stay within --max-captures / --max-bytes. */
+  readonly deleted: readonly string[];
+  /** The process exited or the watch was stopped before all `--after` samples were taken. */
+  readonly cutShort: boolean;
+}
+
+export interface WatchStatus {
+  readonly samples: number;
+  readonly captures: number;
+  /** Milliseconds until a new trigger may fire (0: armed). */
+  readonly cooldownLeftMs: number;
+  /** Collecting the samples after a trigger. */
+  readonly collecting: boolean;
+  /** Milliseconds the last tick's sampling took. */
+  readonly lastTickMs: number;
+}
+
+export interface WatchResult {
+  readonly reason: 'stopped' | 'exited';
+  readonly message: string;
+  readonly samples: number;
+  readonly captures: number;
+}
+
+interface Pending {
+  readonly before: readonly RecordedSample[];
+  readonly after: RecordedSample[];
+  readonly hit: Hit;
+  readonly triggerWallMs: number;
+  /** Machine scope: the process also sampled in full from the trigger on. */
+  readonly focus: number | null;
+  readonly comm: string;
+}
+
+/** Samples kept before a trigger: the trigger sample and `beforeMs` of history (at least one, for rates). */
+export function ringCapacity(beforeMs: number, intervalMs: number): number {
+  return Math.max(2, Math.round(beforeMs / intervalMs) + 1);
+}
+
+export function afterCount(afterMs: number, intervalMs: number): number {
+  return Math.ceil(afterMs / intervalMs);
+}
+
+/** What the conditions see of one process sample; wait kinds are classified only when a condition needs them. */
+export function frameFromSample(sample: Sample, host: HostFacts, classify: boolean): WatchFrame {
+  const stat = sample.process.stat;
+  const threads = sample.process.threads.ok ? sample.process.threads.value : [];
+  const model = { previous: null, current: sample, host, rates: null, pidReused: false };
+  return {
+    tMonoMs: sample.tMonoMs,
+    pressure: sample.systemPressure,
+    threads: threads.map((t) => ({
+      pid: sample.process.pid,
+      tid: t.tid,
+      comm: t.stat.ok ? t.stat.value.comm : '?',
+      state: t.stat.ok ? t.stat.value.state : '?',
+      kind: classify ? diagnoseThread(t, model, host).wait.kind : null,
+    })),
+    cpuTicks: stat.ok ? stat.value.utime + stat.value.stime : null,
+    clockTicksPerSecond: host.clockTicksPerSecond,
+  };
+}
+
+/** A PSI condition on a resource this kernel does not report could never fire: say so at the start. */
+function checkPressureAvailable(conditions: readonly Condition[], frame: WatchFrame): void {
+  for (const c of conditions) {
+    if (c.type !== 'psi-avg' && c.type !== 'psi-rate') continue;
+    const p = frame.pressure[c.resource];
+    if (!p.ok) throw new UserError(`--when ${c.text} can never hold here: ${p.error.message}`);
+    if (p.value[c.line] === null) throw new UserError(`--when ${c.text} can never hold here: /proc/pressure/${c.resource} has no ${c.line} line on this kernel`);
+  }
+}
+
+function describeScenario(report: Pick<CaptureReport, 'hit' | 'triggerWallMs' | 'pid' | 'comm'>, opts: WatchOptions): string {
+  const scope = opts.pid === null ? 'machine scope (PSI and every thread)' : 'process scope';
+  const who = report.pid === null ? scope : `${scope}; pid ${report.pid} ${report.comm}`;
+  return `proctriage watch: --when ${report.hit.condition.text} held at ${new Date(report.triggerWallMs).toISOString()} (${report.hit.summary}; value ${Number(report.hit.value.toFixed(3))}); ${who}; --before ${opts.beforeMs / 1000} s, --after ${opts.afterMs / 1000} s, --interval ${opts.intervalMs} ms`;
+}
+
+/** A ProcFs that reads through whichever ProcFs is current: the machine sampler keeps its state across ticks, the recorder changes each tick. */
+class SwitchingProcFs implements ProcFs {
+  readonly mode = 'live' as const;
+  constructor(public current: ProcFs) {}
+  get root(): string {
+    return this.current.root;
+  }
+  get cgroupRoot(): string | null {
+    return this.current.cgroupRoot;
+  }
+  readText(path: string, maxBytes?: number): ReturnType<ProcFs['readText']> {
+    return this.current.readText(path, maxBytes);
+  }
+  readLink(path: string): ReturnType<ProcFs['readLink']> {
+    return this.current.readLink(path);
+  }
+  listDir(path: string): ReturnType<ProcFs['listDir']> {
+    return this.current.listDir(path);
+  }
+  readCgroupText(path: string, maxBytes?: number): ReturnType<ProcFs['readCgroupText']> {
+    return this.current.readCgroupText(path, maxBytes);
+  }
+}
+
+/** What one tick of sampling saw; `gone` when the watched process exited or its pid was reused. */
+type TickResult = { readonly frame: WatchFrame; readonly tWallMs: number; readonly comm: string | null } | { readonly gone: Sample };
+
+/**
+ * Reads one process fully (the same `takeSample` as triage), so its capture replays to the
+ * same diagnosis; `starttime` tells a reused pid from the process first seen.
+ */
+class ProcessTicker {
+  private starttime: number | null = null;
+  constructor(
+    private readonly fs: ProcFs,
+    private readonly host: HostFacts,
+    private readonly classify: boolean,
+  ) {}
+
+  tick(rec: MemoryRecordingProcFs, pid: number): TickResult {
+    const sample = takeSample(rec, pid);
+    const stat = sample.process.stat;
+    if (processVanished(sample) || (stat.ok && this.starttime !== null && stat.value.starttime !== this.starttime)) return { gone: sample };
+    if (stat.ok) this.starttime = stat.value.starttime;
+    const cmdline = this.fs.readText(`${pid}/cmdline`);
+    if (cmdline.ok) rec.addText(`${pid}/cmdline`, reducedCmdline(cmdline.value));
+    return { frame: frameFromSample(sample, this.host, this.classify), tWallMs: sample.tWallMs, comm: stat.ok ? stat.value.comm : null };
+  }
+}
+
+/** Without a PID: every thread of the machine through the machine sampler (its reads are recorded too). */
+class MachineTicker {
+  private readonly through: SwitchingProcFs;
+  private readonly sampler: MachineSamplerCore;
+  constructor(
+    fs: ProcFs,
+    private readonly host: HostFacts,
+  ) {
+    this.through = new SwitchingProcFs(fs);
+    this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity });
+  }
+
+  tick(rec: MemoryRecordingProcFs): TickResult {
+    this.through.current = rec;
+    const tMonoMs = monotonicMs();
+    const m = this.sampler.sample();
+    const threads = m.threads.map((t) => ({ pid: t.pid, tid: t.tid, comm: t.comm, state: t.state, kind: t.wait.kind }));
+    return { frame: { tMonoMs, pressure: m.pressure, threads, cpuTicks: null, clockTicksPerSecond: this.host.clockTicksPerSecond }, tWallMs: m.tWallMs, comm: null };
+  }
+
+  close(): void {
+    this.sampler.close();
+  }
+}
+
+/**
+ * The flight recorder: sample every `intervalMs` into memory, keep the last samples in a
+ * ring, and when a condition holds write them and the next `afterMs` of samples as a capture.
+ * With a PID each tick is a full `takeSample` of it. Without one, each tick is a machine
+ * sample (PSI and every thread's stat/wchan/syscall); from the trigger on, the process the
+ * condition points at (if any) is also sampled fully, so `triage --replay` can diagnose it
+ * at the trigger sample. Returns when the signal aborts or the process exits; a capture in
+ * progress is then written with the samples it has (never half a directory).
+ */
+export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
+  const host = liveHostFacts(opts.fs);
+  const ring = new Ring<RecordedSample>(ringCapacity(opts.beforeMs, opts.intervalMs));
+  const wantAfter = afterCount(opts.afterMs, opts.intervalMs);
+  const processTicker = new ProcessTicker(opts.fs, host, needsWaitKinds(opts.conditions));
+  const machineTicker = opts.pid === null ? new MachineTicker(opts.fs, host) : null;
+  const written: { dir: string; bytes: number }[] = [];
+  let held: HeldStates = new Map();
+  let previous: WatchFrame | null = null;
+  let pending = null as Pending | null;
+  let armedAtMs = 0;
+  let samples = 0;
+  let comm = '?';
+
+  const finish = (p: Pending, cutShort: boolean): void => {
+    const all = [...p.before, ...p.after];
+    const base = { hit: p.hit, triggerWallMs: p.triggerWallMs, pid: opts.pid ?? p.focus, comm: p.comm };
+    const { dir, bytes } = writeWatchCapture({
+      parent: opts.captureDir,
+      name: nextCaptureName(opts.captureDir),
+      samples: all,
+      triggerSample: p.before.length - 1,
+      pid: base.pid ?? 0,
+      comm: p.comm,
+      scope: opts.pid === null ? 'machine' : 'process',
+      host,
+      intervalMs: opts.intervalMs,
+      scenario: describeScenario(base, opts),
+      howMade: opts.howMade,
+    });
+    written.push({ dir, bytes });
+    const deleted: string[] = [];
+    const total = () => written.reduce((sum, w) => sum + w.bytes, 0);
+    // Never delete the capture just written: a bound smaller than one capture keeps one.
+    while (written.length > 1 && (written.length > opts.maxCaptures || total() > opts.maxBytes)) {
+      const oldest = written.shift()!;
+      rmSync(oldest.dir, { recursive: true, force: true });
+      deleted.push(oldest.dir);
+    }
+    opts.onCapture({ ...base, dir, samples: all.length, triggerSample: p.before.length - 1, bytes, deleted, cutShort });
+  };
+
+  const end = (reason: WatchResult['reason'], message: string): WatchResult => {
+    machineTicker?.close();
+    if (pending) finish(pending, true);
+    return { reason, message, samples, captures: written.length };
+  };
+
+  let next = monotonicMs();
+  while (!opts.signal.aborted) {
+    const t0 = monotonicMs();
+    const rec = new MemoryRecordingProcFs(opts.fs);
+    rec.readText('sys/kernel/osrelease');
+    const tick = opts.pid !== null ? processTicker.tick(rec, opts.pid) : machineTicker!.tick(rec);
+    if ('gone' in tick) {
+      const stat = tick.gone.process.stat;
+      if (samples === 0) throw new ProcessGoneError(opts.pid!, false, stat.ok ? { kind: 'vanished', path: String(opts.pid), message: 'exited' } : stat.error);
+      return end('exited', `process ${opts.pid} exited`);
+    }
+    const frame = tick.frame;
+    if (tick.comm !== null) comm = tick.comm;
+    if (samples === 0) checkPressureAvailable(opts.conditions, frame);
+    samples++;
+    held = trackStates(held, frame);
+    const hit: Hit | null = !pending && frame.tMonoMs >= armedAtMs ? firstHit(opts.conditions, previous, frame, held) : null;
+    // Machine scope: from the trigger on, also read the process the condition points at in full.
+    const focus: number | null = opts.pid === null ? (pending?.focus ?? hit?.pid ?? null) : null;
+    let focusComm: string | null = null;
+    if (focus !== null) {
+      const focused = processTicker.tick(rec, focus);
+      focusComm = 'gone' in focused ? null : focused.comm;
+    }
+    const recorded = rec.finish(frame.tMonoMs, tick.tWallMs);
+    ring.push(recorded);
+
+    if (pending) {
+      pending.after.push(recorded);
+    } else if (hit) {
+      const who: string = opts.pid !== null ? comm : (focusComm ?? (focus !== null ? '?' : 'machine'));
+      pending = { before: ring.toArray(), after: [], hit, triggerWallMs: tick.tWallMs, focus, comm: who };
+      armedAtMs = frame.tMonoMs + opts.cooldownMs;
+    }
+    if (pending && pending.after.length >= wantAfter) {
+      finish(pending, false);
+      pending = null;
+    }
+    previous = frame;
+    const now = monotonicMs();
+    opts.onTick?.({ samples, captures: written.length, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, lastTickMs: now - t0 });
+
+    // Fixed cadence; a tick that overran its slot skips to the next one instead of bunching up.
+    next += opts.intervalMs;
+    if (next < now) next = now + opts.intervalMs - ((now - next) % opts.intervalMs);
+    try {
+      await sleep(next - now, undefined, { signal: opts.signal });
+    } catch {
+      break; // aborted
+    }
+  }
+  return end('stopped', 'stopped');
+}
