@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ProcessGoneError } from '../diagnose/diagnose.js';
+import { ProcessGoneError } from '../diagnose/process-gone.js';
 import { UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';

@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/pressure.js';
+import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/threshold.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT, reportError } from './errors.js';
 import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parseSampleCount } from './options.js';
@@ -14,6 +14,8 @@ const CONDITION_MEANINGS = [
   'process CPU, % of one core',
 ] as const;
 
+const thresholdOption = () =>
+  new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD);
 const procRootOption = () => new Option('--proc-root <dir>', 'read /proc from this directory').default('/proc');
 
 /**
@@ -51,7 +53,7 @@ Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unus
     .option('--replay <dir>', 'diagnose a capture instead of a live process')
     .addOption(new Option('--sample <n>', 'with --replay: diagnose sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleCount))
     .addOption(new Option('--interval <ms>', 'time between the two samples rates come from').argParser(parseIntervalMs).default(1000))
-    .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
+    .addOption(thresholdOption())
     .option('--json', 'print one JSON object (schema in the README)', false)
     .option('--all', 'list every thread, not the first 40', false)
     .option('-v, --verbose', 'show all evidence of every step', false)
@@ -138,7 +140,7 @@ Examples:
     .description('open the live dashboard on a process: what each thread waits on, PSI, the decision tree')
     .argument('<pid>', 'process id', parsePid)
     .addOption(new Option('--interval <ms>', 'time between samples (one sample and one redraw each)').argParser(parseIntervalMs).default(1000))
-    .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
+    .addOption(thresholdOption())
     .option('--capture-dir <dir>', 'where the c key writes captures (falls back to the temp dir if not writable)', process.cwd())
     .addOption(procRootOption())
     .addHelpText(
@@ -162,7 +164,7 @@ Examples:
     .description('open the dashboard on a capture and step through its samples (← →)')
     .argument('<dir>', 'capture directory (from `proctriage capture` or the c key)')
     .addOption(new Option('--interval <ms>', 'time between samples when playing (p)').argParser(parseIntervalMs).default(1000))
-    .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
+    .addOption(thresholdOption())
     .addOption(new Option('--sample <n>', 'open on sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleCount))
     .addHelpText(
       'after',
@@ -187,7 +189,7 @@ Examples:
     .option('--all', 'with --once: every group, idle kernel threads too', false)
     .addOption(new Option('--hz <n>', 'samples per second (default: as fast as --budget allows)').argParser(parseHz))
     .addOption(new Option('--budget <percent>', 'CPU budget for sampling, % of one core').argParser(parsePercent).default(10))
-    .addOption(new Option('--threshold <percent>', 'PSI some avg10 above this is contention').argParser(parsePercent).default(DEFAULT_CONTENTION_THRESHOLD))
+    .addOption(thresholdOption())
     .addOption(procRootOption())
     .addHelpText(
       'after',

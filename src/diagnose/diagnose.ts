@@ -2,6 +2,7 @@ import { describeReadError, type ReadError, type ReadResult } from '../procfs/er
 import type { Model } from '../sample/model.js';
 import type { Sample, ThreadSnapshot } from '../sample/types.js';
 import { DEFAULT_CONTENTION_THRESHOLD, pressureView } from './pressure.js';
+import { ProcessGoneError } from './process-gone.js';
 import { diagnoseThread, groupWaits } from './threads.js';
 import { walkTree } from './tree.js';
 import { futexGroups } from '../follow/futex.js';
@@ -18,17 +19,7 @@ export interface DiagnoseOptions {
   readonly threshold?: number;
 }
 
-/** Raised when the target process is not there at all: the CLI prints it as one line. */
-export class ProcessGoneError extends Error {
-  override readonly name = 'ProcessGoneError';
-  constructor(
-    readonly pid: number,
-    readonly duringMeasurement: boolean,
-    readonly readError: ReadError,
-  ) {
-    super(duringMeasurement ? `process ${pid} exited during the measurement` : `no process with pid ${pid}`);
-  }
-}
+export { ProcessGoneError };
 
 function valueOf<T>(r: ReadResult<T>): T | null {
   return r.ok ? r.value : null;

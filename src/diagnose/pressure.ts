@@ -4,8 +4,9 @@ import type { StallShare } from '../sample/model.js';
 import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../sample/types.js';
 import type { PressureView, PsiReading } from './types.js';
 
-/** The seed's rule: a resource is contended when `some avg10` is above 10 %. */
-export const DEFAULT_CONTENTION_THRESHOLD = 10;
+import { DEFAULT_CONTENTION_THRESHOLD } from './threshold.js';
+
+export { DEFAULT_CONTENTION_THRESHOLD };
 
 function reading(resource: PsiResource, result: ReadResult<Pressure>, threshold: number, interval: StallShare | null): PsiReading {
   if (!result.ok) {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reducedCmdline } from '../capture/capture.js';
-import { ProcessGoneError } from '../diagnose/diagnose.js';
+import { ProcessGoneError } from '../diagnose/process-gone.js';
 import { diagnoseThread } from '../diagnose/threads.js';
 import { UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
