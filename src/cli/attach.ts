@@ -1,5 +1,6 @@
 import { captureProcess } from '../capture/capture.js';
 import { createProcFs } from '../procfs/procfs.js';
+import { keepOpenBudget, openFilesLimit } from '../machine/source.js';
 import { LiveSession } from '../session/live.js';
 import { LiveFeed } from '../ui/feeds.js';
 import { readHostInfo, userNames } from '../ui/host-info.js';
@@ -14,8 +15,9 @@ export interface AttachOptions {
 
 export async function runAttach(pid: number, options: AttachOptions): Promise<number> {
   requireTerminal(`proctriage triage ${pid}`);
-  const fs = createProcFs({ root: options.procRoot });
-  const session = new LiveSession(fs, pid, { threshold: options.threshold });
+  // Sampling every second: keep the per-task files open and read only what the view uses.
+  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit())) });
+  const session = new LiveSession(fs, pid, { threshold: options.threshold, light: true });
   // A missing pid fails here, as one line, before the screen is taken over.
   const first = session.step();
   return runInTerminal({

@@ -1,4 +1,4 @@
-import type { ReadError, ReadResult } from '../procfs/errors.js';
+import { isSkipped, type ReadError, type ReadResult } from '../procfs/errors.js';
 import { intArg } from '../parsers/syscall.js';
 import { syscallName } from '../kernel/syscalls.js';
 import {
@@ -97,7 +97,8 @@ function missingInputs(input: ClassifyInput, syscallIgnored: boolean): string[] 
   if (!input.wchan.ok) missing.push(`wchan: ${readErrorReason(input.wchan.error)}`);
   else if (sleeping && input.wchan.value.symbol === null) missing.push('wchan: reads 0 although the thread sleeps');
   else if (input.wchan.value.base !== null && RAW_ADDRESS.test(input.wchan.value.base)) missing.push('wchan: a raw address, not a symbol');
-  if (!input.stack.ok) missing.push(`stack: ${readErrorReason(input.stack.error)}`);
+  // A stack left unread on purpose (the wait channel already decides) is no gap.
+  if (!input.stack.ok && !isSkipped(input.stack)) missing.push(`stack: ${readErrorReason(input.stack.error)}`);
   if (!syscallIgnored && !input.syscall.ok) missing.push(`syscall: ${readErrorReason(input.syscall.error)}`);
   return missing;
 }

@@ -1,5 +1,6 @@
 import type { NetworkRates } from '../sample/model.js';
 import type { Sample } from '../sample/types.js';
+import { isSkipped } from '../procfs/errors.js';
 import { followFd, fdContext } from './peers.js';
 import type { NetworkView } from './types.js';
 
@@ -37,7 +38,7 @@ export function networkView(sample: Sample, rates: NetworkRates | null): Network
     } else if (f.type === 'unix') sockets.unix++;
     else sockets.other++;
   }
-  const tablesMissing = sample.follow.net && !sample.follow.net.inet.tcp.ok ? `socket tables: ${sample.follow.net.inet.tcp.error.message}` : null;
+  const tablesMissing = sample.follow.net && !sample.follow.net.inet.tcp.ok && !isSkipped(sample.follow.net.inet.tcp) ? `socket tables: ${sample.follow.net.inet.tcp.error.message}` : null;
   return {
     sockets,
     byState,

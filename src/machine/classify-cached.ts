@@ -1,4 +1,5 @@
 import { classifyThread, IO_URING_HELPER_COMM } from '../diagnose/classify.js';
+import { isDecided } from '../diagnose/stack-policy.js';
 import type { Arch, WaitClassification } from '../diagnose/wait-kinds.js';
 import { syscallName } from '../kernel/syscalls.js';
 import { parseStack } from '../parsers/stack.js';
@@ -101,14 +102,11 @@ export class WaitCache {
       syscall: parsed(texts.syscall, parseSyscall),
       arch: this.arch,
     });
-    const needsStack = texts.stack === null && (texts.state === 'D' || !decided(c));
+    const needsStack = texts.stack === null && (texts.state === 'D' || !isDecided(c));
     return { wait: toMachineWait(c), needsStack };
   }
 }
 
-function decided(c: WaitClassification): boolean {
-  return c.confidence === 'certain' && c.kind !== 'other' && c.kind !== 'unknown' && c.kind !== 'uninterruptible';
-}
 
 function textKey(text: TextOrError | null): string {
   if (text === null) return '-';

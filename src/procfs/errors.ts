@@ -37,6 +37,17 @@ export function fail<T = never>(error: ReadError): ReadResult<T> {
   return { ok: false, error };
 }
 
+/** errno of a file deliberately not read in this sample (not needed for the view): not a gap to report. */
+export const SKIPPED_ERRNO = 'ESKIPPED';
+
+export function skipped<T = never>(path: string): ReadResult<T> {
+  return { ok: false, error: { kind: 'unsupported', path, errno: SKIPPED_ERRNO, message: 'not read (not needed for this view)' } };
+}
+
+export function isSkipped(result: ReadResult<unknown>): boolean {
+  return !result.ok && result.error.errno === SKIPPED_ERRNO;
+}
+
 export function valueOr<T, D>(result: ReadResult<T>, fallback: D): T | D {
   return result.ok ? result.value : fallback;
 }

@@ -1,5 +1,5 @@
 import type { ProcFs } from '../procfs/procfs.js';
-import type { ReadResult } from '../procfs/errors.js';
+import { skipped, type ReadResult } from '../procfs/errors.js';
 import { parseInetSockets, parseUnixSockets, type InetSocketRow, type UnixSocketRow } from '../parsers/net.js';
 import { parseSnmp, type SnmpSection } from '../parsers/snmp.js';
 import { parseResult } from './parsed.js';
@@ -23,11 +23,22 @@ function read<T>(fs: ProcFs, path: string, parse: (text: string) => T): ReadResu
   return parseResult(fs.readText(path), path, parse);
 }
 
-export function readNetTables(fs: ProcFs, pid: number): NetTables {
+/**
+ * The socket tables of the process's network namespace. They list every socket of the
+ * namespace, so they are costly on a busy server: when every socket inode of the process is
+ * a unix socket, the TCP and UDP tables are not read at all.
+ */
+export function readNetTables(fs: ProcFs, pid: number, socketInodes?: ReadonlySet<number>): NetTables {
+  const unix = read(fs, `${pid}/net/unix`, parseUnixSockets);
+  const unixInodes = unix.ok ? new Set(unix.value.map((r) => r.inode)) : null;
+  const allUnix = socketInodes !== undefined && unixInodes !== null && [...socketInodes].every((i) => unixInodes.has(i));
   const inet = Object.fromEntries(
-    INET_TABLES.map((name) => [name, read(fs, `${pid}/net/${name}`, (t) => parseInetSockets(t, name.startsWith('tcp') ? 'tcp' : 'udp'))]),
+    INET_TABLES.map((name) => [
+      name,
+      allUnix ? skipped<InetSocketRow[]>(`${pid}/net/${name}`) : read(fs, `${pid}/net/${name}`, (t) => parseInetSockets(t, name.startsWith('tcp') ? 'tcp' : 'udp')),
+    ]),
   ) as Record<InetTable, ReadResult<InetSocketRow[]>>;
-  return { inet, unix: read(fs, `${pid}/net/unix`, parseUnixSockets) };
+  return { inet, unix };
 }
 
 export function readNetCounters(fs: ProcFs, pid: number): NetCounters {

@@ -1,5 +1,5 @@
 import type { ProcFs } from '../procfs/procfs.js';
-import { fail, ok, type ReadResult } from '../procfs/errors.js';
+import { fail, isSkipped, ok, skipped, type ReadResult } from '../procfs/errors.js';
 import { parseCgroup } from '../parsers/cgroup.js';
 import { parseChildren } from '../parsers/children.js';
 import { parseFdInfo } from '../parsers/fdinfo.js';
@@ -11,7 +11,9 @@ import { parseStack } from '../parsers/stack.js';
 import { parseStat } from '../parsers/stat.js';
 import { parseStatus } from '../parsers/status.js';
 import { parseSyscall } from '../parsers/syscall.js';
-import { parseWchan } from '../parsers/wchan.js';
+import { parseWchan, type WchanInfo } from '../parsers/wchan.js';
+import type { ProcStat } from '../parsers/stat.js';
+import type { SyscallState } from '../parsers/syscall.js';
 import type { FdSnapshot, ProcessSnapshot, ThreadSnapshot } from '../sample/types.js';
 import { parseResult } from './parsed.js';
 
@@ -25,9 +27,24 @@ function numericNames(names: readonly string[]): number[] {
   return names.filter((n) => /^(0|[1-9]\d*)$/.test(n)).map(Number).sort((a, b) => a - b);
 }
 
+/** What a thread showed before its stack was read: enough to decide whether the stack matters. */
+export interface ThreadSoFar {
+  readonly tid: number;
+  readonly stat: ReadResult<ProcStat>;
+  readonly wchan: ReadResult<WchanInfo>;
+  readonly syscall: ReadResult<SyscallState>;
+}
+
 export interface ThreadReadOptions {
-  /** `stack` is root-only and the most expensive file: skip it when the caller will not use it. */
-  readonly stack?: boolean;
+  /**
+   * `stack` is root-only and the costliest file (the kernel unwinds the task for it): read it
+   * for every thread (default), for none, or only where a policy says it decides something.
+   */
+  readonly stack?: boolean | ((thread: ThreadSoFar) => boolean);
+  /** Per-thread `io` (default true); the process's own `io` is always read. */
+  readonly threadIo?: boolean;
+  /** Per-thread `children` (default true); the follow step reads them when a thread waits for children. */
+  readonly children?: boolean;
 }
 
 /**
@@ -48,25 +65,33 @@ function threadVanished(t: ThreadSnapshot): boolean {
   return [t.stat, t.status, t.wchan, t.stack, t.syscall, t.io, t.schedstat, t.children].some((r) => !r.ok && r.error.kind === 'vanished');
 }
 
+export function readThreadChildren(fs: ProcFs, pid: number, tid: number): ReadResult<number[]> {
+  return readParsed(fs, `${pid}/task/${tid}/children`, parseChildren);
+}
+
 export function readThread(fs: ProcFs, pid: number, tid: number, options: ThreadReadOptions = {}): ThreadSnapshot {
   const dir = `${pid}/task/${tid}`;
-  const skipped = fail<never>({ kind: 'unsupported', path: `${dir}/stack`, message: 'not read (not needed for this view)' });
   const stat = readParsed(fs, `${dir}/stat`, parseStat);
   // ENOENT on an optional file is "not in this kernel" only if the thread is still there:
   // it may have exited after its stat was read (checked once, and only when it matters).
   let stillThere: boolean | undefined;
   const alive = () => stat.ok && (stillThere ??= fs.listDir(dir).ok);
   const optional = <T>(name: string, parse: (text: string) => T) => optionalFile(readParsed(fs, `${dir}/${name}`, parse), alive);
+  const status = readParsed(fs, `${dir}/status`, parseStatus);
+  const wchan = optional('wchan', parseWchan);
+  const syscall = optional('syscall', parseSyscall);
+  const policy = options.stack ?? true;
+  const wantStack = typeof policy === 'function' ? policy({ tid, stat, wchan, syscall }) : policy;
   return {
     tid,
     stat,
-    status: readParsed(fs, `${dir}/status`, parseStatus),
-    wchan: optional('wchan', parseWchan),
-    stack: options.stack === false ? skipped : optional('stack', parseStack),
-    syscall: optional('syscall', parseSyscall),
-    io: optional('io', parseIo),
+    status,
+    wchan,
+    stack: wantStack ? optional('stack', parseStack) : skipped(`${dir}/stack`),
+    syscall,
+    io: options.threadIo === false ? skipped(`${dir}/io`) : optional('io', parseIo),
     schedstat: optional('schedstat', parseSchedStat),
-    children: optional('children', parseChildren),
+    children: options.children === false ? skipped(`${dir}/children`) : optional('children', parseChildren),
   };
 }
 

@@ -7,6 +7,8 @@ import { readCgroupMemory, type CgroupMemory } from '../readers/memory.js';
 import { readNetCounters, readNetTables, type NetCounters, type NetTables } from '../readers/net.js';
 import { scanInodeOwners, type InodeOwnerScan } from '../readers/owners.js';
 import type { ProcessSnapshot } from './types.js';
+import { isSkipped } from '../procfs/errors.js';
+import { readThreadChildren } from '../readers/process.js';
 import { arch as osArch } from 'node:os';
 
 /**
@@ -126,8 +128,8 @@ function waitsForChildren(proc: ProcessSnapshot, arch: Arch): boolean {
 export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string | null, options: FollowReadOptions = {}): FollowSnapshot {
   const arch = options.arch ?? readArch(fs);
   const pid = proc.pid;
-  const hasSockets = proc.fds.ok && proc.fds.value.some((f) => f.target.type === 'socket');
-  const net = hasSockets ? readNetTables(fs, pid) : null;
+  const socketInodes = new Set((proc.fds.ok ? proc.fds.value : []).flatMap((f) => (f.target.type === 'socket' && f.target.inode !== null ? [f.target.inode] : [])));
+  const net = socketInodes.size > 0 ? readNetTables(fs, pid, socketInodes) : null;
   const netCounters = readNetCounters(fs, pid);
   const cgroupMemory = cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null;
 
@@ -140,7 +142,8 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
 
   let children: ChildrenSnapshot | null = null;
   if (waitsForChildren(proc, arch)) {
-    const threads = proc.threads.ok ? proc.threads.value : [];
+    // Children files skipped by a light sample are read now, only because a thread waits for them.
+    const threads = (proc.threads.ok ? proc.threads.value : []).map((t) => (isSkipped(t.children) ? { ...t, children: readThreadChildren(fs, pid, t.tid) } : t));
     const needScan = !(threads.length > 0 && threads.every((t) => t.children.ok));
     children = readChildTree(fs, pid, threads, needScan && options.cache ? { ppidMap: options.cache.ppidMap(fs) } : {});
   }

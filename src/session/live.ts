@@ -6,10 +6,19 @@ import { FollowCache } from '../sample/follow-reads.js';
 import { takeSample } from '../sample/sampler.js';
 import type { HostFacts, Sample } from '../sample/types.js';
 import { liveHostFacts } from './host.js';
+import { stackWhereItDecides } from '../diagnose/stack-policy.js';
+import type { ProcessReadOptions } from '../readers/process.js';
 import type { SessionEnd, SessionStep, TriageSession } from './session.js';
 
 export interface LiveSessionOptions {
   readonly threshold?: number;
+  /**
+   * A session that samples every second (the dashboard) reads less per thread: the stack only
+   * where it decides the wait (D state, an ambiguous wait channel, the thread in focus), no
+   * per-thread `io` (never shown), `children` only when a thread waits for children. A
+   * one-shot triage or a capture reads everything.
+   */
+  readonly light?: boolean;
 }
 
 /**
@@ -31,6 +40,8 @@ export class LiveSession implements TriageSession {
   /** Peer searches and the ppid map are kept a few seconds: the dashboard samples every second. */
   private readonly followCache = new FollowCache();
   private last: SessionStep = { diagnosis: null, sample: null, ended: null };
+  private focusTid: number | null = null;
+  private readonly readOptions: ProcessReadOptions;
 
   constructor(
     private readonly fs: ProcFs,
@@ -38,6 +49,12 @@ export class LiveSession implements TriageSession {
     private readonly options: LiveSessionOptions = {},
   ) {
     this.host = liveHostFacts(fs);
+    this.readOptions = options.light ? { stack: stackWhereItDecides(this.host.arch, () => this.focusTid), threadIo: false, children: false } : {};
+  }
+
+  /** The thread a view is showing in detail: a light session reads its stack every sample. */
+  setFocus(tid: number | null): void {
+    this.focusTid = tid;
   }
 
   get kernelRelease(): string {
@@ -47,7 +64,8 @@ export class LiveSession implements TriageSession {
   /** Take a sample now. Throws ProcessGoneError only when the very first sample finds no process. */
   step(): SessionStep {
     if (this.last.ended) return this.last;
-    const sample = takeSample(this.fs, this.pid, { follow: { arch: this.host.arch, cache: this.followCache } });
+    const sample = takeSample(this.fs, this.pid, { ...this.readOptions, follow: { arch: this.host.arch, cache: this.followCache } });
+    this.fs.sweep?.();
     if (processVanished(sample)) {
       const stat = sample.process.stat;
       if (this.previous === null && !stat.ok) throw new ProcessGoneError(this.pid, false, stat.error);

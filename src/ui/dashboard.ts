@@ -145,6 +145,8 @@ export class Dashboard {
     if (feed.mode === 'live') {
       if (this.ui.paused || feed.ended) return;
       const started = performance.now();
+      const selected = /^t:(\d+)$/.exec(this.ui.selectedKey ?? '');
+      feed.focus(selected ? Number(selected[1]) : null);
       feed.sample();
       this.render();
       // Keep a steady cadence: the next sample is due one interval after this one started.

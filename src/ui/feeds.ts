@@ -17,6 +17,8 @@ export interface LiveSource {
   readonly sampleCount: null;
   /** The process exited or its pid was reused: nothing newer will come. */
   readonly ended: boolean;
+  /** The thread the user has selected: its kernel stack is read every sample. */
+  focus(tid: number | null): void;
   sample(): void;
   view(): FeedView;
 }
@@ -53,6 +55,10 @@ export class LiveFeed implements LiveSource {
 
   get ended(): boolean {
     return this.step.ended !== null;
+  }
+
+  focus(tid: number | null): void {
+    this.session.setFocus(tid);
   }
 
   /** One sample. After the process ended the session keeps returning the frozen step. */

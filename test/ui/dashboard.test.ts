@@ -14,6 +14,8 @@ class ScriptedLive implements LiveSource {
   readonly pid = 100;
   readonly sampleCount = null;
   samples = 0;
+  /** The focus the dashboard gave before each sample. */
+  readonly focused: (number | null)[] = [];
   private psi: PsiPoint[] = [];
   private step: SessionStep;
   constructor(
@@ -25,6 +27,9 @@ class ScriptedLive implements LiveSource {
   }
   get ended() {
     return this.step.ended !== null;
+  }
+  focus(tid: number | null) {
+    this.focused.push(tid);
   }
   sample() {
     this.samples++;
@@ -105,6 +110,19 @@ describe('Dashboard', () => {
     await done;
     expect(feed.samples).toBeGreaterThanOrEqual(4);
     expect(dashboard.renders).toBe(feed.samples + 1);
+  });
+
+  it('tells the session which thread is selected before each sample, so its stack is read', async () => {
+    const feed = new ScriptedLive([makeDiagnosis({ threads: [thread(100, 'waitpid'), thread(101, 'futex'), thread(102, 'futex')] })]);
+    const { surface, done } = start(feed, new RecordingSurface(), 40);
+    await sleep(120);
+    surface.press({ name: 'down' });
+    await sleep(120);
+    surface.press({ ch: 'q' });
+    await done;
+    expect(feed.focused.length).toBe(feed.samples);
+    expect(feed.focused[0]).toBe(101);
+    expect(feed.focused.at(-1)).toBe(102);
   });
 
   it('p pauses sampling and resumes it', async () => {

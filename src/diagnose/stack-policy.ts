@@ -1,0 +1,30 @@
+import { skipped } from '../procfs/errors.js';
+import { isKernelThreadFlags } from '../parsers/stat.js';
+import type { ThreadSoFar } from '../readers/process.js';
+import { classifyThread } from './classify.js';
+import type { Arch, WaitClassification } from './wait-kinds.js';
+
+/** The wait channel and syscall gave a sure, specific answer: a stack would not change it. */
+export function isDecided(c: WaitClassification): boolean {
+  return c.confidence === 'certain' && c.kind !== 'other' && c.kind !== 'unknown' && c.kind !== 'uninterruptible';
+}
+
+/** State letters that decide the wait by themselves (running, stopped, traced, zombie, idle). */
+const STATE_DECIDES = new Set(['R', 'T', 't', 'Z', 'X', 'I', 'P']);
+
+/**
+ * For a sampler that runs every second: read a thread's kernel stack only where it decides
+ * something — D state (disk I/O, kernel lock or reclaim look alike in wchan), a wait the
+ * wait channel and syscall leave open, or the thread the user is looking at.
+ */
+export function stackWhereItDecides(arch: Arch, focusTid: () => number | null): (thread: ThreadSoFar) => boolean {
+  return (t) => {
+    if (t.tid === focusTid()) return true;
+    if (!t.stat.ok) return true;
+    const { state, comm, flags } = t.stat.value;
+    if (state === 'D') return true;
+    if (STATE_DECIDES.has(state)) return false;
+    const c = classifyThread({ state, comm, isKernelThread: isKernelThreadFlags(flags), wchan: t.wchan, syscall: t.syscall, stack: skipped(''), arch });
+    return !isDecided(c);
+  };
+}
