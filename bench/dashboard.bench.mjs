@@ -83,7 +83,8 @@ if (firstFrameMs === null) {
 const coreScript = `
   const { createProcFs } = await import(${JSON.stringify(join(root, 'dist', 'procfs', 'procfs.js'))});
   const { LiveSession } = await import(${JSON.stringify(join(root, 'dist', 'session', 'live.js'))});
-  const s = new LiveSession(createProcFs({ root: '/proc' }), ${target.pid}, {});
+  // The same reading as attach: per-task files kept open, light per-thread reads.
+  const s = new LiveSession(createProcFs({ root: '/proc', keepOpen: 4096 }), ${target.pid}, { light: true });
   s.step();
   setInterval(() => s.step(), 1000);`;
 const core = spawn(process.execPath, ['--input-type=module', '-e', coreScript], { stdio: 'inherit' });

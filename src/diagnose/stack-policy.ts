@@ -14,12 +14,11 @@ const STATE_DECIDES = new Set(['R', 'T', 't', 'Z', 'X', 'I', 'P']);
 
 /**
  * For a sampler that runs every second: read a thread's kernel stack only where it decides
- * something — D state (disk I/O, kernel lock or reclaim look alike in wchan), a wait the
- * wait channel and syscall leave open, or the thread the user is looking at.
+ * something — D state (disk I/O, kernel lock or reclaim look alike in wchan) or a wait the
+ * wait channel and syscall leave open. (The thread the user looks at is read anyway: `focusTid`.)
  */
-export function stackWhereItDecides(arch: Arch, focusTid: () => number | null): (thread: ThreadSoFar) => boolean {
+export function stackWhereItDecides(arch: Arch): (thread: ThreadSoFar) => boolean {
   return (t) => {
-    if (t.tid === focusTid()) return true;
     if (!t.stat.ok) return true;
     const { state, comm, flags } = t.stat.value;
     if (state === 'D') return true;

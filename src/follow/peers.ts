@@ -74,13 +74,16 @@ function inetFollow(fd: number, inode: number, ctx: FdContext): FdFollow | null 
 }
 
 /**
- * The peer of a connected unix socket is not in /proc. Heuristic: the kernel hands out socket
- * inodes in sequence (get_next_ino), and both ends of a socketpair, and an accepted socket and
- * the client socket it pairs with, are usually created back to back: a connected neighbour
- * (inode ± 1) held by some process is taken as the peer. The counter is per CPU, so the ends
- * of a connection made on two CPUs are not neighbours: then a connected, unnamed socket of the
- * same type held by a relative (child, parent or sibling) and not by the process itself is
- * taken, when there is exactly one such process. Stated in `peerBasis`.
+ * The peer of a connected unix socket is not in /proc (only sock_diag over netlink names it).
+ * Heuristic, in order, stated in `peerBasis`:
+ * 1. a connected neighbour (inode ± 1) held by a relative (child, parent or sibling): the kernel
+ *    hands out socket inodes in sequence (get_next_ino), and both ends of a socketpair, or an
+ *    accepted socket and its client, are usually created back to back;
+ * 2. otherwise a connected, unnamed socket of the same type held by a relative and not by the
+ *    process itself (the counter is per CPU, so ends made on two CPUs are not neighbours); with
+ *    several relatives, the one whose socket inode is nearest;
+ * 3. otherwise a connected neighbour held by any process. On a busy machine another process's
+ *    socket can be the neighbour: that is why relatives come first.
  */
 function unixFollow(fd: number, inode: number, ctx: FdContext): FdFollow | null {
   const row = ctx.unix.get(inode);
@@ -91,21 +94,24 @@ function unixFollow(fd: number, inode: number, ctx: FdContext): FdFollow | null 
   if (row.state === 'connected') {
     const neighbours = [inode + 1, inode - 1].filter((n) => ctx.unix.get(n)?.state === 'connected' && ctx.unix.get(n)?.type === row.type);
     const found = neighbours.map((n) => ({ n, ...holdersOf(ctx, n, (h) => h.pid === ctx.pid && h.fd === fd) }));
+    const relatedNeighbours = found.map((f) => ({ ...f, peers: f.peers.filter((h) => isRelative(ctx, h)) })).filter((f) => f.peers.length > 0);
     const withHolders = found.filter((f) => f.peers.length > 0);
-    if (withHolders.length > 0) {
+    const related = relatedNeighbours.length > 0 ? [] : nearestRelativeHolders(ctx, row, inode);
+    if (relatedNeighbours.length > 0) {
+      peers = relatedNeighbours.flatMap((f) => f.peers);
+      peerSearch = 'found';
+      peerBasis = `adjacent inode ${relatedNeighbours.map((f) => f.n).join(' or ')} held by a relative (a guess: /proc does not name unix peers)`;
+    } else if (related.length > 0) {
+      peers = related;
+      peerSearch = 'found';
+      peerBasis = `a relative's connected unnamed ${row.type} socket (a guess: /proc does not name unix peers)`;
+    } else if (withHolders.length > 0) {
       peers = withHolders.flatMap((f) => f.peers);
       peerSearch = 'found';
       peerBasis = withHolders.length === 1 ? `adjacent inode ${withHolders[0]!.n} (a guess: /proc does not name unix peers)` : `adjacent inodes ${withHolders.map((f) => f.n).join(' or ')} (ambiguous)`;
     } else {
-      const related = relatedHolders(ctx, row);
-      if (related.length > 0) {
-        peers = related;
-        peerSearch = 'found';
-        peerBasis = `a relative's connected unnamed ${row.type} socket (a guess: /proc does not name unix peers)`;
-      } else {
-        const cut = ctx.owners?.searched === 'cut' || found.some((f) => f.search === 'not-searched-fully');
-        peerSearch = cut ? 'not-searched-fully' : ctx.owners ? 'not-found' : 'not-searched';
-      }
+      const cut = ctx.owners?.searched === 'cut' || found.some((f) => f.search === 'not-searched-fully');
+      peerSearch = cut ? 'not-searched-fully' : ctx.owners ? 'not-found' : 'not-searched';
     }
   }
   const name = row.path ?? '(unnamed)';
@@ -114,21 +120,24 @@ function unixFollow(fd: number, inode: number, ctx: FdContext): FdFollow | null 
   return { type: 'unix', fd, inode, path: row.path, socketType: row.type, state, listening: row.listening, peers, peerSearch, peerBasis, text };
 }
 
-/** Holders of candidate sockets that are a child, the parent or a sibling of the process; only when exactly one process qualifies. */
-function relatedHolders(ctx: FdContext, row: UnixSocketRow): PeerProcess[] {
+function isRelative(ctx: FdContext, h: PeerProcess): boolean {
+  return h.pid !== ctx.pid && (h.ppid === ctx.pid || (ctx.ppid !== null && (h.pid === ctx.ppid || h.ppid === ctx.ppid)));
+}
+
+/** Relatives holding a connected unnamed socket of the same type; of several, those of the socket nearest in inode. */
+function nearestRelativeHolders(ctx: FdContext, row: UnixSocketRow, inode: number): PeerProcess[] {
   if (!ctx.owners) return [];
   const own = new Set([...ctx.fds.values()].map((f) => f.target.inode));
-  const out: PeerProcess[] = [];
-  for (const [inode, holders] of ctx.owners.holders) {
-    const cand = ctx.unix.get(inode);
-    if (!cand || own.has(inode) || cand.state !== 'connected' || cand.type !== row.type || cand.path !== null) continue;
-    for (const h of holders) {
-      if (h.pid === ctx.pid) continue;
-      const isRelative = h.ppid === ctx.pid || (ctx.ppid !== null && (h.pid === ctx.ppid || h.ppid === ctx.ppid));
-      if (isRelative) out.push(h);
-    }
+  let best: { distance: number; holders: PeerProcess[] } | null = null;
+  for (const [candidate, holders] of ctx.owners.holders) {
+    const cand = ctx.unix.get(candidate);
+    if (!cand || own.has(candidate) || cand.state !== 'connected' || cand.type !== row.type || cand.path !== null) continue;
+    const relatives = holders.filter((h) => isRelative(ctx, h));
+    if (relatives.length === 0) continue;
+    const distance = Math.abs(candidate - inode);
+    if (!best || distance < best.distance) best = { distance, holders: relatives };
   }
-  return new Set(out.map((h) => h.pid)).size === 1 ? out : [];
+  return best?.holders ?? [];
 }
 
 const SIGNALS = ['HUP', 'INT', 'QUIT', 'ILL', 'TRAP', 'ABRT', 'BUS', 'FPE', 'KILL', 'USR1', 'SEGV', 'USR2', 'PIPE', 'ALRM', 'TERM', 'STKFLT', 'CHLD', 'CONT', 'STOP', 'TSTP', 'TTIN', 'TTOU', 'URG', 'XCPU', 'XFSZ', 'VTALRM', 'PROF', 'WINCH', 'IO', 'PWR', 'SYS'];

@@ -110,8 +110,8 @@ function readBounded(fullPath: string, flags: number, maxBytes: number, requireR
   }
 }
 
-/** Per-task and per-process files that are re-read every sample and worth keeping open. */
-const KEEPABLE_PATH = /^\d+\/(?:task\/\d+\/)?(?:stat|status|wchan|syscall|schedstat|io)$/;
+/** Files re-read every sample and worth keeping open: per task, per process, and the machine's. */
+const KEEPABLE_PATH = /^(?:\d+\/(?:task\/\d+\/)?(?:stat|status|wchan|syscall|schedstat|io|limits|cgroup)|\d+\/net\/(?:snmp|netstat|unix|tcp6?|udp6?)|pressure\/(?:cpu|memory|io|irq)|uptime)$/;
 
 /**
  * Keeps up to `limit` /proc files open across samples and re-reads them at offset 0: an
@@ -123,7 +123,7 @@ class KeptFiles {
 
   constructor(private readonly limit: number) {}
 
-  read(fullPath: string, key: string, flags: number, maxBytes: number): string {
+  read(fullPath: () => string, key: string, flags: number, maxBytes: number): string {
     const kept = this.fds.get(key);
     if (kept) {
       try {
@@ -133,8 +133,8 @@ class KeptFiles {
         this.drop(key);
       }
     }
-    if (this.fds.size >= this.limit || !KEEPABLE_PATH.test(key)) return readBounded(fullPath, flags, maxBytes, false);
-    const fd = openSync(fullPath, flags);
+    if (this.fds.size >= this.limit || !KEEPABLE_PATH.test(key)) return readBounded(fullPath(), flags, maxBytes, false);
+    const fd = openSync(fullPath(), flags);
     try {
       const text = readFdBounded(fd, maxBytes, true, true);
       this.fds.set(key, { fd, used: true });
@@ -205,7 +205,15 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
     root,
     cgroupRoot,
     readText: kept
-      ? (path, maxBytes = DEFAULT_MAX_BYTES) => under(root, path, (full) => kept.read(full, path, flags, maxBytes))
+      ? (path, maxBytes = DEFAULT_MAX_BYTES) => {
+          const bad = checkRelative(path);
+          if (bad) return fail({ kind: 'io', path, message: bad });
+          try {
+            return ok(kept.read(() => join(root, path), path, flags, maxBytes));
+          } catch (err) {
+            return fail(errorFromException(err, path));
+          }
+        }
       : (path, maxBytes = DEFAULT_MAX_BYTES) => readUnder(root, path, maxBytes),
     ...(kept ? { sweep: () => kept.sweep() } : {}),
     readLink: (path) => under(root, path, (full) => readlinkSync(full)),

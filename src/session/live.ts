@@ -49,7 +49,7 @@ export class LiveSession implements TriageSession {
     private readonly options: LiveSessionOptions = {},
   ) {
     this.host = liveHostFacts(fs);
-    this.readOptions = options.light ? { stack: stackWhereItDecides(this.host.arch, () => this.focusTid), threadIo: false, children: false } : {};
+    this.readOptions = options.light ? { stack: stackWhereItDecides(this.host.arch), threadIo: false, children: false } : {};
   }
 
   /** The thread a view is showing in detail: a light session reads its stack every sample. */
@@ -64,7 +64,8 @@ export class LiveSession implements TriageSession {
   /** Take a sample now. Throws ProcessGoneError only when the very first sample finds no process. */
   step(): SessionStep {
     if (this.last.ended) return this.last;
-    const sample = takeSample(this.fs, this.pid, { ...this.readOptions, follow: { arch: this.host.arch, cache: this.followCache } });
+    const previous = this.options.light && this.previous?.process.threads.ok ? new Map(this.previous.process.threads.value.map((t) => [t.tid, t])) : undefined;
+    const sample = takeSample(this.fs, this.pid, { ...this.readOptions, focusTid: this.focusTid, ...(previous ? { previous } : {}), follow: { arch: this.host.arch, cache: this.followCache } });
     this.fs.sweep?.();
     if (processVanished(sample)) {
       const stat = sample.process.stat;
