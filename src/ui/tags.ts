@@ -1,3 +1,4 @@
+import { terminalSafe } from '../report/terminal-safe.js';
 import type { Line, Tone } from './text.js';
 
 /** blessed tags per tone. Without colour (NO_COLOR) only bold and inverse remain. */
@@ -23,8 +24,13 @@ const PLAIN_TAGS: Readonly<Record<Tone, readonly [string, string]>> = {
 };
 
 /** Text from /proc may hold braces: they must not be read as tags. */
+/**
+ * Text for a blessed box: braces escaped (blessed would read them as tags) and control
+ * characters shown as `\xNN` — a comm or file name from /proc may hold escape sequences that
+ * would otherwise reach the terminal.
+ */
 export function escapeTags(s: string): string {
-  return s.replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
+  return terminalSafe(s).replace(/[{}]/g, (c) => (c === '{' ? '{open}' : '{close}'));
 }
 
 export function toTags(l: Line, colors: boolean): string {

@@ -293,6 +293,15 @@ describe('decision tree', () => {
   it('in full shows why the next command', () => {
     expect(text(treeLines(makeDiagnosis(), { width: 80, height: 40 }, true))).toContain('see which thread holds the lock');
   });
+
+  it('in full says what could not be seen and which conclusions that weakens', () => {
+    const d = { ...makeDiagnosis(), missing: [{ what: 'kernel stacks of 3 thread(s)', why: 'permission denied: root-only', weakens: 'D-state waits are told apart from wchan alone' }] };
+    const full = text(treeLines(d, { width: 100, height: 40 }, true));
+    expect(full).toContain('could not see');
+    expect(full).toContain('kernel stacks of 3 thread(s): permission denied: root-only');
+    expect(full).toContain('weakens: D-state waits are told apart from wchan alone');
+    expect(text(treeLines(d, { width: 100, height: 40 }, false))).not.toContain('could not see');
+  });
 });
 
 describe('status line and help', () => {
@@ -336,5 +345,12 @@ describe('wrapText', () => {
     ['', 10, 0, ['']],
   ])('%j at %i', (input, width, indent, want) => {
     expect(wrapText(input, width, indent)).toEqual(want);
+  });
+});
+
+describe('hostile text in the dashboard', () => {
+  it('shows control characters from /proc as \\xNN and escapes blessed tags', async () => {
+    const { escapeTags } = await import('../../src/ui/tags.js');
+    expect(escapeTags('evil\u001b]0;pwned\u0007{bold}')).toBe('evil\\x1b]0;pwned\\x07{open}bold{close}');
   });
 });

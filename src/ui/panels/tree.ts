@@ -42,6 +42,13 @@ export function treeLines(d: Diagnosis, size: Size, full: boolean): Line[] {
   const out: Line[] = [...verdict];
   d.path.forEach((s, i) => out.push(...steps[i]!, ...evidenceLines(s, perStep)));
   out.push(...(full ? next : next.slice(0, Math.max(1, size.height - out.length))));
+  // The full tree also says what could not be seen, why, and which conclusions that weakens.
+  if (full) {
+    for (const m of d.missing) {
+      out.push(...wrapped('could not see'.padEnd(NAME), `${m.what}: ${m.why}`, size.width, true, 'warn', 'bold'));
+      out.push(...wrapped(' '.repeat(NAME), `weakens: ${m.weakens}`, size.width, true, 'dim'));
+    }
+  }
   return out;
 }
 
