@@ -78,7 +78,15 @@ export class TmuxPane {
     let last = '';
     while (Date.now() < deadline) {
       last = this.screen();
-      if (test(last)) return last;
+      if (test(last)) {
+        // tmux may be midway through one frame's output (the header drawn, the table not yet):
+        // only a screen that holds still for a moment is a whole frame.
+        await sleep(80);
+        const again = this.screen();
+        if (again === last) return last;
+        last = again;
+        continue;
+      }
       await sleep(50);
     }
     throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(want)}; the screen showed:\n${last}`);
