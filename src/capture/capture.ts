@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -43,8 +43,19 @@ export function reducedCmdline(raw: string): string {
 }
 
 function checkTarget(outDir: string): void {
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) {
-    throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
+  if (!existsSync(outDir)) return;
+  if (!statSync(outDir).isDirectory()) throw new UserError(`${outDir} exists and is not a directory; choose a new directory for the capture`);
+  if (readdirSync(outDir).length > 0) throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
+}
+
+/** Where the capture cannot be written (a file in the path, no permission, read-only): one line, exit 2. */
+function atTarget(outDir: string, op: () => void): void {
+  try {
+    op();
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : code === 'EROFS' ? 'read-only file system' : (code ?? String(err));
+    throw new UserError(`cannot write the capture to ${outDir}: ${why}`);
   }
 }
 
@@ -56,11 +67,13 @@ function checkTarget(outDir: string): void {
 export async function captureProcess(options: CaptureOptions): Promise<CaptureResult> {
   const outDir = resolve(options.outDir);
   checkTarget(outDir);
-  mkdirSync(dirname(outDir), { recursive: true });
+  atTarget(outDir, () => mkdirSync(dirname(outDir), { recursive: true }));
   const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
-  mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  atTarget(outDir, () => {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  });
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });
   // Interrupted: remove the partial capture, exit as the signal would have (128 + its number).
   const onSignal = (signal: NodeJS.Signals) => {

@@ -1,5 +1,6 @@
 import { captureProcess } from '../capture/capture.js';
 import { createProcFs } from '../procfs/procfs.js';
+import { resolveProcessId } from '../session/resolve.js';
 import { EXIT } from './errors.js';
 
 export interface CaptureCliOptions {
@@ -11,10 +12,13 @@ export interface CaptureCliOptions {
   readonly scenario?: string;
 }
 
-export async function runCapture(pid: number, options: CaptureCliOptions): Promise<number> {
+export async function runCapture(given: number, options: CaptureCliOptions): Promise<number> {
   const tty = process.stderr.isTTY;
+  const fs = createProcFs({ root: options.procRoot });
+  const { pid, note } = resolveProcessId(fs, given);
+  if (note) process.stderr.write(`proctriage: note: ${note}\n`);
   const result = await captureProcess({
-    fs: createProcFs({ root: options.procRoot }),
+    fs,
     pid,
     outDir: options.output,
     samples: options.samples,
@@ -29,7 +33,8 @@ export async function runCapture(pid: number, options: CaptureCliOptions): Promi
   const errors = Object.entries(result.errorCounts).map(([k, n]) => `${n} ${k}`).join(', ');
   process.stdout.write(
     `captured ${result.samples} sample${result.samples === 1 ? '' : 's'} of pid ${pid} into ${result.dir}` +
-      `${errors ? ` (unreadable files recorded: ${errors})` : ''}` +
+      // Files a kernel does not have (irq pressure, cgroup memory files) are recorded too: not alarming.
+      `${errors ? ` (files it could not read, recorded for replay: ${errors})` : ''}` +
       `${result.exitedEarly ? '; the process exited before the last sample' : ''}\n` +
       `replay it with: proctriage triage --replay ${result.dir}\n`,
   );

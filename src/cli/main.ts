@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/threshold.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT, reportError } from './errors.js';
-import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parseSampleCount } from './options.js';
+import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parseSampleCount, parseSampleIndex } from './options.js';
 import { CONDITION_FORMS } from '../watch/conditions.js';
 import { collectCondition, parseByteSize, parseSeconds } from '../watch/options.js';
 
@@ -26,12 +26,15 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('proctriage');
   // Set before the subcommands are added, so they inherit it: usage errors reach main() as exceptions.
   program.exitOverride();
-  program.configureOutput({ writeErr: (str) => process.stderr.write(str) });
+  // Usage errors are one line like every other error: `proctriage: <what> (see --help)`.
+  program.configureOutput({
+    writeErr: (str) => process.stderr.write(str),
+    outputError: (str, write) => write(`proctriage: ${str.trim().replace(/^error: /, '')} (see --help)\n`),
+  });
   program
     .description('Why is this process slow or stuck? Reads /proc only: no tracing, no kernel module, never writes or signals.')
     .version(TOOL_VERSION, '-V, --version')
     .option('--debug', 'print stack traces of internal errors')
-    .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
       `
@@ -43,7 +46,7 @@ Examples:
   proctriage triage --replay fixtures/epoll-idle-node
   proctriage watch 1234 --when 'state:D>500ms' --capture /tmp/w
 
-Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unusable capture, 70 internal error.`,
+Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unusable capture, 5 the dashboard needs a terminal, 70 internal error.`,
     );
 
   program
@@ -51,7 +54,7 @@ Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unus
     .description('walk the diagnostic tree for one process and print the report')
     .argument('[pid]', 'process id', parsePid)
     .option('--replay <dir>', 'diagnose a capture instead of a live process')
-    .addOption(new Option('--sample <n>', 'with --replay: diagnose sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleCount))
+    .addOption(new Option('--sample <n>', 'with --replay: diagnose sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleIndex))
     .addOption(new Option('--interval <ms>', 'time between the two samples rates come from').argParser(parseIntervalMs).default(1000))
     .addOption(thresholdOption())
     .option('--json', 'print one JSON object (schema in the README)', false)
@@ -165,7 +168,7 @@ Examples:
     .argument('<dir>', 'capture directory (from `proctriage capture` or the c key)')
     .addOption(new Option('--interval <ms>', 'time between samples when playing (p)').argParser(parseIntervalMs).default(1000))
     .addOption(thresholdOption())
-    .addOption(new Option('--sample <n>', 'open on sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleCount))
+    .addOption(new Option('--sample <n>', 'open on sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleIndex))
     .addHelpText(
       'after',
       `

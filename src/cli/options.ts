@@ -28,6 +28,7 @@ export function parsePercent(value: string): number {
 
 export const parseIntervalMs = parsePositiveInt('--interval (milliseconds)', 10, 3_600_000);
 export const parseSampleCount = parsePositiveInt('--samples', 1, 10_000);
+export const parseSampleIndex = parsePositiveInt('--sample', 1, 10_000);
 
 export function parsePositiveNumber(name: string, min: number, max: number): (value: string) => number {
   return (value: string) => {

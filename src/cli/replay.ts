@@ -13,8 +13,12 @@ export interface ReplayCliOptions {
 }
 
 export async function runReplay(dir: string, options: ReplayCliOptions): Promise<number> {
-  requireTerminal(`proctriage triage --replay ${dir}`);
   const capture = loadCapture(dir);
+  if (capture.meta.pid === 0) {
+    throw new UserError(`${dir} is a machine-wide capture (every thread's stat, wchan and syscall, no process in focus); the replay dashboard shows one process's capture (made by proctriage capture PID, or watch PID)`, EXIT.badCapture);
+  }
+  // A capture that cannot be shown fails as itself, before the terminal is asked for.
+  requireTerminal(`proctriage triage --replay ${dir}`);
   const session = new ReplaySession(capture, { threshold: options.threshold });
   const count = session.sampleCount;
   if (options.sample !== undefined && options.sample > count) {

@@ -9,6 +9,7 @@ import { renderTextReport } from '../report/text.js';
 import { styleFor } from '../report/style.js';
 import { LiveSession } from '../session/live.js';
 import { ReplaySession } from '../session/replay.js';
+import { resolveProcessId } from '../session/resolve.js';
 import { EXIT } from './errors.js';
 
 export interface TriageOptions {
@@ -30,8 +31,11 @@ function progress(message: string): () => void {
   return () => process.stderr.write(`\r${' '.repeat(message.length)}\r`);
 }
 
-async function liveDiagnosis(pid: number, options: TriageOptions): Promise<Diagnosis> {
-  const session = new LiveSession(createProcFs({ root: options.procRoot }), pid, { threshold: options.threshold });
+async function liveDiagnosis(given: number, options: TriageOptions): Promise<Diagnosis> {
+  const fs = createProcFs({ root: options.procRoot });
+  const { pid, note } = resolveProcessId(fs, given);
+  if (note) process.stderr.write(`proctriage: note: ${note}\n`);
+  const session = new LiveSession(fs, pid, { threshold: options.threshold });
   session.step();
   const done = progress(`proctriage: measuring pid ${pid} for ${options.interval} ms…`);
   try {

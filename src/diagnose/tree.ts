@@ -337,8 +337,25 @@ export function walkTree(input: TreeInput): TreeResult {
 
   path.push(intermittentStep(input));
 
+  // A contended machine slows a process only if the process wants the contended resource:
+  // an idle process on a busy machine is idle, and the verdict says so, with the contention as a note.
+  const feels = pressure.contended.length > 0 && feelsContention(resource, input, running, runqueue);
+  const contentionNote =
+    pressure.contended.length > 0 && !feels
+      ? ` ${pressure.scope[0]?.toUpperCase()}${pressure.scope.slice(1)} is contended on ${pressure.contended.map((r) => `${r.resource} (PSI ${(r.some ?? r.full)!.avg10.toFixed(1)} %)`).join(', ')}, but this process is not waiting for it.`
+      : '';
+  if (contentionNote) {
+    next.push({ command: 'proctriage top', why: 'what the rest of the machine is waiting on' });
+    const step = path.findIndex((x) => x.id === 'resource');
+    if (step >= 0) {
+      const own = fromProcess.resource ? `${fromProcess.resource.toUpperCase()}: ${fromProcess.reason}` : fromProcess.reason;
+      path[step] = { ...path[step]!, answer: `${path[step]!.answer} This process does not wait for it; for the process itself: ${own}.` };
+    }
+    resource = fromProcess.resource;
+  }
+
   let verdict: Verdict;
-  if (pressure.contended.length > 0) {
+  if (feels) {
     verdict = { kind: 'system-contended', resource, severity: 'problem', summary: `${pressure.scope[0]?.toUpperCase()}${pressure.scope.slice(1)} is short of ${resource?.toUpperCase()}: PSI shows tasks stalled on it. ${p.comm} (${p.pid}) is slowed by contention, not only by its own work.` };
     next.push(...nextFor(resource, p.pid, input.cgroup?.path ?? null));
   } else if (starved) {
@@ -372,7 +389,23 @@ export function walkTree(input: TreeInput): TreeResult {
     };
     next.push(...offCpuNext(groups, input));
   }
+  if (contentionNote) verdict = { ...verdict, summary: verdict.summary + contentionNote };
   return { verdict, path, next: dedupe(next) };
+}
+
+/** Threads of the process that want the contended resource: running or queued for CPU, reclaiming, or in disk I/O. */
+function feelsContention(resource: Resource | null, input: TreeInput, running: number, runqueueMsPerSec: number | null): boolean {
+  const { process: p, threads } = input;
+  switch (resource) {
+    case 'cpu':
+      return running > 0 || (runqueueMsPerSec ?? 0) >= 10 || (p.cpuPercent ?? 0) >= 5;
+    case 'memory':
+      return count(threads, (t) => t.wait.kind === 'reclaim') > 0 || (p.majorFaultsPerSec ?? 0) > 0;
+    case 'io':
+      return count(threads, (t) => t.wait.kind === 'disk-io' || t.state === 'D') > 0 || (p.readBytesPerSec ?? 0) + (p.writeBytesPerSec ?? 0) > 0;
+    default:
+      return true;
+  }
 }
 
 /** The follow answers worth a sentence in the verdict: lock queues, then the main thread's wait target. */

@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Diagnosis } from '../../src/diagnose/types.js';
-import { spawnShortLived, spawnWaitpidParent, stopAll } from '../support/spawners.js';
+import { spawnFutexLockQueue, spawnShortLived, spawnWaitpidParent, stopAll } from '../support/spawners.js';
 import { runCli } from './run-cli.js';
 
 afterAll(stopAll);
@@ -78,10 +78,30 @@ describe('proctriage triage (CLI)', () => {
     expectOneLineError(r.stderr, new RegExp(`^proctriage: process ${short.pid} exited during the measurement$`));
   });
 
-  it('a PID that is not a number: usage error, exit 2', async () => {
+  it('a PID that is not a number: a one-line usage error, exit 2', async () => {
     const r = await runCli(['triage', 'nginx']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/"nginx" is not a process id/);
+    expectOneLineError(r.stderr, /^proctriage: .*"nginx" is not a process id.*\(see --help\)$/);
+    const bad = await runCli(['triage', '1', '--interval', 'soon']);
+    expect(bad.code).toBe(2);
+    expectOneLineError(bad.stderr, /^proctriage: option '--interval <ms>' argument 'soon' is invalid/);
+    const sample = await runCli(['triage', '--replay', 'x', '--sample', '0']);
+    expectOneLineError(sample.stderr, /--sample must be a whole number/);
+  });
+
+  it('a thread id is resolved to its process, and says so', async () => {
+    const queue = await spawnFutexLockQueue(2);
+    try {
+      const tid = queue.waitingTids[0]!;
+      const r = await runCli(['triage', String(tid), '--json', '--interval', '100']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toBe(`proctriage: note: ${tid} is a thread of process ${queue.pid} (waiters): showing the process\n`);
+      const d = JSON.parse(r.stdout) as Diagnosis;
+      expect(d.process.pid).toBe(queue.pid);
+      expect(d.threads.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await queue.stop();
+    }
   });
 
   it('a capture directory that is not one: exit 4', async () => {
@@ -105,6 +125,14 @@ describe('proctriage triage (CLI)', () => {
   });
 });
 
+describe('the dashboard on a capture it cannot show', () => {
+  it('a machine-wide capture is refused with exit 4 before any terminal is needed', async () => {
+    const r = await runCli(['replay', join(import.meta.dirname, '..', '..', 'fixtures', 'machine-waiters')]);
+    expect(r.code).toBe(4);
+    expectOneLineError(r.stderr, /is a machine-wide capture/);
+  });
+});
+
 describe('proctriage capture → triage --replay', () => {
   it('replays to the verdict reached live', async () => {
     const parent = await spawnWaitpidParent({ children: 2 });
@@ -113,8 +141,10 @@ describe('proctriage capture → triage --replay', () => {
       const cap = await runCli(['capture', String(parent.pid), '-o', out, '--samples', '2', '--interval', '200']);
       expect(cap.code, cap.stderr).toBe(0);
       expect(cap.stdout).toContain(`captured 2 samples of pid ${parent.pid}`);
-      const live = JSON.parse((await runCli(['triage', String(parent.pid), '--json', '--interval', '200'])).stdout) as Diagnosis;
-      const replayed = JSON.parse((await runCli(['triage', '--replay', out, '--json'])).stdout) as Diagnosis;
+      // Live and capture are two measurements of one steady process; the machine's PSI moves
+      // between them, so the comparison is made above any contention (threshold 100 %).
+      const live = JSON.parse((await runCli(['triage', String(parent.pid), '--json', '--interval', '200', '--threshold', '100'])).stdout) as Diagnosis;
+      const replayed = JSON.parse((await runCli(['triage', '--replay', out, '--json', '--threshold', '100'])).stdout) as Diagnosis;
       expect(replayed.source.mode).toBe('replay');
       expect(replayed.verdict.kind).toBe(live.verdict.kind);
       expect(replayed.verdict.summary).toBe(live.verdict.summary);
@@ -124,6 +154,12 @@ describe('proctriage capture → triage --replay', () => {
       const again = await runCli(['capture', String(parent.pid), '-o', out]);
       expect(again.code).toBe(2);
       expectOneLineError(again.stderr, /exists and is not empty/);
+
+      const file = join(scratch, 'a-file');
+      writeFileSync(file, 'x');
+      const underFile = await runCli(['capture', String(parent.pid), '-o', join(file, 'cap')]);
+      expect(underFile.code).toBe(2);
+      expectOneLineError(underFile.stderr, /^proctriage: cannot write the capture to .*a-file\/cap: a part of the path is a file$/);
     } finally {
       await parent.stop();
     }

@@ -243,8 +243,15 @@ describe('without a terminal', () => {
   });
 
   it('replay points to triage --replay', async () => {
-    const r = await runCli(['replay', work]);
+    const fixture = join(import.meta.dirname, '..', '..', 'fixtures', 'nanosleep');
+    const r = await runCli(['replay', fixture]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain(`proctriage triage --replay ${work}`);
+    expect(r.stderr).toContain(`proctriage triage --replay ${fixture}`);
+  });
+
+  it('replay of something that is not a capture says so first (exit 4), terminal or not', async () => {
+    const r = await runCli(['replay', work]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/not a usable capture/);
   });
 });
