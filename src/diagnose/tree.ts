@@ -214,7 +214,9 @@ function offCpuNext(groups: readonly WaitGroup[], input: TreeInput): NextCommand
     const children = input.threads.flatMap((t) => (t.wait.kind === 'waitpid' ? [t.tid] : []));
     out.push({ command: `ps --ppid ${pid} -o pid,stat,wchan:32,comm`, why: `the children ${children.length > 1 ? 'these threads wait' : 'it waits'} for: triage them next (proctriage triage CHILD_PID)` });
   }
-  if (kinds.has('futex')) {
+  // Only threads queued on a lock call for lock-hunting tools; a parked pool is idle by design.
+  const lockQueue = input.futexGroups ? input.futexGroups.some((g) => g.style === 'lock-queue') : input.threads.some((t) => futexStyle(t) === 'lock');
+  if (kinds.has('futex') && lockQueue) {
     out.push({ command: `offcputime -p ${pid}`, why: 'user stacks of the futex waiters: which lock or condition variable (bcc tools)' });
     out.push({ command: `gdb -p ${pid} -batch -ex 'thread apply all bt'`, why: 'user-space stacks show who holds the lock (pauses the process briefly)' });
   }
@@ -222,7 +224,9 @@ function offCpuNext(groups: readonly WaitGroup[], input: TreeInput): NextCommand
     out.push({ command: `cat /proc/${pid}/task/*/stack`, why: 'kernel stacks of the D-state threads (root)' });
     out.push({ command: 'iostat -x 1', why: 'is the device behind the D-state threads saturated?' });
   }
-  if (kinds.has('socket') || kinds.has('epoll') || kinds.has('poll')) {
+  // ss only helps when there are sockets to look at (fds unreadable: maybe there are).
+  const mayHaveSockets = input.process.fdCount === null || (input.process.fdTypes.socket ?? 0) > 0;
+  if ((kinds.has('socket') || kinds.has('epoll') || kinds.has('poll')) && mayHaveSockets) {
     out.push({ command: `ss -tnpi | grep 'pid=${pid},'`, why: 'the sockets it waits on: peers, queues, RTT' });
   }
   if (kinds.has('pipe')) out.push({ command: `ls -l /proc/${pid}/fd`, why: 'which pipe it reads: find the writer with `lsof` on the pipe inode' });

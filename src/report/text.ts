@@ -50,7 +50,11 @@ function onWhomLines(d: Diagnosis, s: Style): string[] {
     out.push(`  ${tids.length === 1 ? `thread ${tids[0]}` : `${tids.length} threads (${tids.slice(0, 4).join(', ')}${tids.length > 4 ? ', …' : ''})`}: ${lines[0]}`);
     for (const l of lines.slice(1)) out.push(`    ${l.trimStart()}`);
   }
-  for (const g of d.futexGroups ?? []) out.push(`  futex ${g.id}: ${g.summary}`, s.dim(`    why: ${g.basis}`));
+  // Groups of several waiters are the story; lone waiters (each on its own futex) are one line.
+  const groups = d.futexGroups ?? [];
+  for (const g of groups.filter((x) => x.count > 1)) out.push(`  futex ${g.id}: ${g.summary}`, s.dim(`    why: ${g.basis}`));
+  const lone = groups.filter((x) => x.count <= 1);
+  if (lone.length > 0) out.push(`  ${lone.length} more thread${lone.length === 1 ? '' : 's'} each wait${lone.length === 1 ? 's' : ''} on a futex of ${lone.length === 1 ? 'its' : 'their'} own (${lone.slice(0, 4).map((g) => g.id).join(', ')}${lone.length > 4 ? ', …' : ''}; --json lists them)`);
   const n = d.network;
   if (n?.sockets && n.sockets.tcp + n.sockets.udp + n.sockets.unix > 0) {
     const states = Object.entries(n.byState).map(([k, v]) => `${k} ${v}`).join(', ');

@@ -28,6 +28,9 @@ describe('top dashboard view', () => {
     const procs = topFrame({ mode: 'processes', selected: 0, groupKey: 'futex|futex_do_wait|app', paused: false }, inputs);
     expect(procs.rows.map((r) => r.trim().split(/\s+/))).toEqual([['1.50', '1', 'app'], ['0.50', '2', 'app']]);
     expect(procs.selectedPid).toBe(1);
+    expect(procs.title).toMatch(/^processes in futex · futex_do_wait · app /);
+    const running = topFrame({ mode: 'processes', selected: 0, groupKey: 'running||app', paused: false }, inputs);
+    expect(running.title).toMatch(/^processes in running · app /);
   });
 
   it('draws PSI history as a sparkline', () => {

@@ -54,7 +54,10 @@ export function topFrame(state: TopViewState, inputs: TopInputs): TopFrame {
   if (state.mode === 'processes' && state.groupKey !== null) {
     const procs: GroupProcess[] = processesInGroup(inputs.samples, state.groupKey);
     const rows = procs.map((p) => `${p.avgActive.toFixed(2).padStart(8)}  ${String(p.pid).padStart(7)}  ${p.comm}`);
-    return { header, title: `processes in ${state.groupKey} (avg act · pid · comm) — Enter attaches`, rows, footer, selectedPid: procs[state.selected]?.pid ?? null, selectedGroup: state.groupKey };
+    // The key is `kind|function|comm`: shown as words, with no empty function.
+    const [kind = '', fn = '', comm = ''] = state.groupKey.split('|');
+    const groupName = [kind, fn, comm].filter((x) => x !== '').join(' · ');
+    return { header, title: `processes in ${groupName} (avg act · pid · comm) — Enter attaches`, rows, footer, selectedPid: procs[state.selected]?.pid ?? null, selectedGroup: state.groupKey };
   }
   const groups = inputs.window.groups.filter((g) => g.kind !== 'idle');
   const rows = groups.map((g) => {
