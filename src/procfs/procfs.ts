@@ -188,16 +188,17 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
   const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
 
   /** Every method refuses an absolute path or a `..` before it touches the file system. */
-  const under = <T>(base: string, path: string, op: (full: string) => T): ReadResult<T> => {
+  // The full path is built only when needed: a kept-open file is re-read without it.
+  const under = <T>(base: string, path: string, op: (full: () => string) => T): ReadResult<T> => {
     const bad = checkRelative(path);
     if (bad) return fail({ kind: 'io', path, message: bad });
     try {
-      return ok(op(join(base, path)));
+      return ok(op(() => join(base, path)));
     } catch (err) {
       return fail(errorFromException(err, path));
     }
   };
-  const readUnder = (base: string, path: string, maxBytes: number) => under(base, path, (full) => readBounded(full, flags, maxBytes, false));
+  const readUnder = (base: string, path: string, maxBytes: number) => under(base, path, (full) => readBounded(full(), flags, maxBytes, false));
   const kept = options.keepOpen ? new KeptFiles(options.keepOpen) : null;
 
   return {
@@ -205,19 +206,11 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
     root,
     cgroupRoot,
     readText: kept
-      ? (path, maxBytes = DEFAULT_MAX_BYTES) => {
-          const bad = checkRelative(path);
-          if (bad) return fail({ kind: 'io', path, message: bad });
-          try {
-            return ok(kept.read(() => join(root, path), path, flags, maxBytes));
-          } catch (err) {
-            return fail(errorFromException(err, path));
-          }
-        }
+      ? (path, maxBytes = DEFAULT_MAX_BYTES) => under(root, path, (full) => kept.read(full, path, flags, maxBytes))
       : (path, maxBytes = DEFAULT_MAX_BYTES) => readUnder(root, path, maxBytes),
     ...(kept ? { sweep: () => kept.sweep() } : {}),
-    readLink: (path) => under(root, path, (full) => readlinkSync(full)),
-    listDir: (path) => under(root, path, (full) => readdirSync(full)),
+    readLink: (path) => under(root, path, (full) => readlinkSync(full())),
+    listDir: (path) => under(root, path, (full) => readdirSync(full())),
     readCgroupText(path, maxBytes = DEFAULT_MAX_BYTES) {
       if (cgroupRoot === null) {
         return fail({ kind: 'unsupported', path: `cgroup:${path}`, message: 'no cgroup v2 hierarchy is mounted' });
