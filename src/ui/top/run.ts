@@ -78,12 +78,16 @@ export async function runTopDashboard(options: TopOptions): Promise<number> {
     state = { ...state, paused: !state.paused };
     draw();
   });
+  // Back from a group's process list lands on the group it came from.
+  let groupRow = 0;
   screen.key(['escape', 'backspace'], () => {
-    state = { ...state, mode: 'groups', groupKey: null, selected: 0 };
+    if (state.mode === 'groups') return;
+    state = { ...state, mode: 'groups', groupKey: null, selected: groupRow };
     draw();
   });
   screen.key(['enter'], () => {
     if (state.mode === 'groups' && selectedGroup !== null) {
+      groupRow = state.selected;
       state = { ...state, mode: 'processes', groupKey: selectedGroup, selected: 0 };
       draw();
     } else if (state.mode === 'processes' && selectedPid !== null) {
