@@ -1,4 +1,4 @@
-import { existsSync, statSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,9 +8,8 @@ import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../session/host.js';
 import { processVanished } from '../session/live.js';
-import { TOOL_VERSION } from '../version.js';
-import { CAPTURE_FORMAT_VERSION, type CaptureMeta, type CaptureSampleMeta } from './format.js';
-import { RecordingProcFs } from './recording-procfs.js';
+import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
+import { writeCaptureTree } from './write.js';
 
 export interface CaptureOptions {
   readonly fs: ProcFs;
@@ -83,30 +82,25 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
     const host = liveHostFacts(options.fs);
-    const sampleMetas: CaptureSampleMeta[] = [];
+    const recorded: RecordedSample[] = [];
     const errorCounts: Record<string, number> = {};
     let comm = '?';
     let exitedEarly = false;
     let starttime: number | null = null;
     for (let i = 0; i < options.samples; i++) {
       if (i > 0) await sleep(options.intervalMs);
-      const dir = String(i).padStart(4, '0');
-      const sampleDir = join(tmp, 'samples', dir);
-      mkdirSync(sampleDir, { recursive: true });
-      const recorder = new RecordingProcFs(options.fs, sampleDir);
+      const recorder = new RecordingProcFs(options.fs);
       recorder.readText('sys/kernel/osrelease');
       const sample = takeSample(recorder, options.pid);
       if (processVanished(sample)) {
         const stat = sample.process.stat;
         if (i === 0) throw new ProcessGoneError(options.pid, false, stat.ok ? { kind: 'vanished', path: String(options.pid), message: 'exited' } : stat.error);
-        rmSync(sampleDir, { recursive: true, force: true });
         exitedEarly = true;
         break;
       }
       const stat = sample.process.stat;
       // A different start time: the pid now names another process; what follows is not the target.
       if (stat.ok && starttime !== null && stat.value.starttime !== starttime) {
-        rmSync(sampleDir, { recursive: true, force: true });
         exitedEarly = true;
         break;
       }
@@ -115,34 +109,23 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
         starttime = stat.value.starttime;
       }
       const cmdline = options.fs.readText(`${options.pid}/cmdline`);
-      if (cmdline.ok) recorder.writeExtra(`${options.pid}/cmdline`, options.includeCmdline ? cmdline.value : reducedCmdline(cmdline.value));
-      writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(recorder.errors, null, 1)}\n`);
-      for (const e of Object.values(recorder.errors)) errorCounts[e.kind] = (errorCounts[e.kind] ?? 0) + 1;
-      sampleMetas.push({ dir, tMonoMs: sample.tMonoMs, tWallMs: sample.tWallMs });
+      if (cmdline.ok) recorder.addText(`${options.pid}/cmdline`, options.includeCmdline ? cmdline.value : reducedCmdline(cmdline.value));
+      for (const e of Object.values(recorder.recordedErrors)) errorCounts[e.kind] = (errorCounts[e.kind] ?? 0) + 1;
+      recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
       options.onProgress?.(i + 1, options.samples);
     }
-    const meta: CaptureMeta = {
-      format: 'proctriage-capture',
-      formatVersion: CAPTURE_FORMAT_VERSION,
-      toolVersion: TOOL_VERSION,
+    writeCaptureTree(tmp, recorded, {
       pid: options.pid,
       comm,
-      kernelRelease: host.kernelRelease,
-      arch: host.arch,
-      clockTicksPerSecond: host.clockTicksPerSecond,
-      cpuCount: host.cpuCount,
+      host,
       intervalMs: options.intervalMs,
-      samples: sampleMetas,
-      createdAt: new Date().toISOString(),
       howMade: options.howMade ?? `proctriage capture ${options.pid} --samples ${options.samples} --interval ${options.intervalMs}`,
-      synthetic: false,
       ...(options.scenario ? { scenario: options.scenario } : {}),
       fullCmdline: options.includeCmdline,
-    };
-    writeFileSync(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    });
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     renameSync(tmp, outDir);
-    return { dir: outDir, samples: sampleMetas.length, errorCounts, exitedEarly };
+    return { dir: outDir, samples: recorded.length, errorCounts, exitedEarly };
   } catch (err) {
     cleanup();
     throw err;

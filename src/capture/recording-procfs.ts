@@ -1,23 +1,38 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ReadResult } from '../procfs/errors.js';
-import type { ProcFs, RecordedError } from '../procfs/procfs.js';
 import type { ErrorsFile } from './format.js';
+import type { ReadResult } from '../procfs/errors.js';
+import type { ProcFs } from '../procfs/procfs.js';
+
+/** One file the sampler read, kept as raw text (never parsed: the capture holds what /proc said). */
+export type RecordedEntry =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'link'; readonly target: string }
+  | { readonly type: 'dir'; readonly names: readonly string[] };
+
+/** Everything one sample read, by `proc/<path>` or `cgroup/<path>`, and every failure. */
+export interface RecordedSample {
+  readonly entries: ReadonlyMap<string, RecordedEntry>;
+  readonly errors: ErrorsFile;
+  readonly tMonoMs: number;
+  readonly tWallMs: number;
+  /** Approximate bytes held (text and names), for the memory and disk estimates. */
+  readonly bytes: number;
+}
 
 /**
- * Wraps a live ProcFs and writes every file the sampler reads into a sample directory,
- * laid out like /proc (`fd/N` as real symlinks), and every failure into errors.json.
- * Because the capture holds exactly what the diagnosis read, replay reaches the same verdict.
+ * Wraps a live ProcFs and keeps every file the sampler reads, as raw text, and every failure:
+ * a capture holds exactly what the diagnosis read, so replay reaches the same verdict. Kept in
+ * memory: `capture` writes its samples at the end, the flight recorder holds the last N in a
+ * ring and writes them only when a condition fires (`writeRecordedSample`).
  */
 export class RecordingProcFs implements ProcFs {
   readonly mode = 'live' as const;
-  readonly errors: ErrorsFile = {};
-  private readonly recorded = new Set<string>();
+  private readonly entries = new Map<string, RecordedEntry>();
+  private readonly errors: ErrorsFile = {};
+  private bytes = 0;
 
-  constructor(
-    private readonly inner: ProcFs,
-    private readonly sampleDir: string,
-  ) {}
+  constructor(private readonly inner: ProcFs) {}
 
   get root(): string {
     return this.inner.root;
@@ -27,47 +42,72 @@ export class RecordingProcFs implements ProcFs {
     return this.inner.cgroupRoot;
   }
 
-  private record<T>(area: 'proc' | 'cgroup', path: string, result: ReadResult<T>, write: (full: string, value: T) => void): ReadResult<T> {
+  private record<T>(area: 'proc' | 'cgroup', path: string, result: ReadResult<T>, entry: (value: T) => RecordedEntry): ReadResult<T> {
     const key = `${area}/${path}`;
     // A path read twice in one sample (the follow readers look at fds again) keeps its first
-    // outcome: replay then gives every reader what the first one saw, and a symlink is not made twice.
-    if (this.recorded.has(key)) return result;
-    this.recorded.add(key);
+    // outcome: replay then gives every reader what the first one saw.
+    if (this.entries.has(key) || key in this.errors) return result;
     if (result.ok) {
-      const full = join(this.sampleDir, area, path);
-      mkdirSync(dirname(full), { recursive: true });
-      write(full, result.value);
+      const e = entry(result.value);
+      this.entries.set(key, e);
+      this.bytes += key.length + (e.type === 'text' ? e.text.length : e.type === 'link' ? e.target.length : e.names.join('').length);
     } else {
-      const recorded: RecordedError = { kind: result.error.kind, message: result.error.message, ...(result.error.errno ? { errno: result.error.errno } : {}) };
-      this.errors[key] = recorded;
+      this.errors[key] = { kind: result.error.kind, message: result.error.message, ...(result.error.errno ? { errno: result.error.errno } : {}) };
+      this.bytes += key.length + result.error.message.length;
     }
     return result;
   }
 
   readText(path: string, maxBytes?: number): ReadResult<string> {
-    return this.record('proc', path, this.inner.readText(path, maxBytes), (full, text) => writeFileSync(full, text));
+    return this.record('proc', path, this.inner.readText(path, maxBytes), (text) => ({ type: 'text', text }));
   }
 
   readCgroupText(path: string, maxBytes?: number): ReadResult<string> {
-    return this.record('cgroup', path, this.inner.readCgroupText(path, maxBytes), (full, text) => writeFileSync(full, text));
+    return this.record('cgroup', path, this.inner.readCgroupText(path, maxBytes), (text) => ({ type: 'text', text }));
   }
 
   readLink(path: string): ReadResult<string> {
-    return this.record('proc', path, this.inner.readLink(path), (full, target) => symlinkSync(target, full));
+    return this.record('proc', path, this.inner.readLink(path), (target) => ({ type: 'link', target }));
   }
 
   listDir(path: string): ReadResult<string[]> {
-    // The directory must exist in the capture even when every entry below it failed to read.
-    return this.record('proc', path, this.inner.listDir(path), (full, names) => {
-      mkdirSync(full, { recursive: true });
-      if (path.endsWith('/task')) for (const tid of names) mkdirSync(join(full, tid), { recursive: true });
-    });
+    return this.record('proc', path, this.inner.listDir(path), (names) => ({ type: 'dir', names: [...names] }));
   }
 
-  /** Write a file that was not read through the sampler (the reduced cmdline). */
-  writeExtra(path: string, text: string): void {
-    const full = join(this.sampleDir, 'proc', path);
-    mkdirSync(dirname(full), { recursive: true });
-    writeFileSync(full, text);
+  /** Add a file that was not read through the sampler (the reduced cmdline). */
+  addText(path: string, text: string): void {
+    if (this.entries.has(`proc/${path}`)) return;
+    this.entries.set(`proc/${path}`, { type: 'text', text });
+    this.bytes += path.length + text.length;
   }
+
+  /** Failures so far, by `proc/<path>` or `cgroup/<path>`. */
+  get recordedErrors(): Readonly<ErrorsFile> {
+    return this.errors;
+  }
+
+  /** Freeze what was read into a sample (the recorder is not used after this). */
+  finish(tMonoMs: number, tWallMs: number): RecordedSample {
+    return { entries: this.entries, errors: this.errors, tMonoMs, tWallMs, bytes: this.bytes };
+  }
+}
+
+/**
+ * Write a recorded sample as a capture sample directory, laid out like /proc (`fd/N` as
+ * symlinks, each `task/<tid>` directory present even when its files failed) + errors.json.
+ */
+export function writeRecordedSample(sampleDir: string, sample: RecordedSample): void {
+  mkdirSync(sampleDir, { recursive: true });
+  for (const [key, entry] of sample.entries) {
+    const full = join(sampleDir, key);
+    if (entry.type === 'dir') {
+      mkdirSync(full, { recursive: true });
+      if (key.endsWith('/task')) for (const tid of entry.names) mkdirSync(join(full, tid), { recursive: true });
+      continue;
+    }
+    mkdirSync(dirname(full), { recursive: true });
+    if (entry.type === 'text') writeFileSync(full, entry.text);
+    else symlinkSync(entry.target, full);
+  }
+  writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(sample.errors, null, 1)}\n`);
 }

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CAPTURE_FORMAT_VERSION, type CaptureMeta, type CaptureSampleMeta } from '../capture/format.js';
 import { loadCapture } from '../capture/fixture.js';
-import { RecordingProcFs } from '../capture/recording-procfs.js';
+import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
+import { writeCaptureTree } from '../capture/write.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { liveHostFacts } from '../session/host.js';
-import { TOOL_VERSION } from '../version.js';
 import { createProcFsMachineSampler } from './sampler.js';
 import type { MachineSample } from './types.js';
 
@@ -35,41 +34,27 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
   rmSync(tmp, { recursive: true, force: true });
   const live = createProcFs({ root: options.procRoot });
   const host = liveHostFacts(live);
-  const metas: CaptureSampleMeta[] = [];
+  const recorded: RecordedSample[] = [];
   const samples: MachineSample[] = [];
   try {
     for (let i = 0; i < options.samples; i++) {
       if (i > 0) await sleep(options.intervalMs);
-      const dir = String(i).padStart(4, '0');
-      const sampleDir = join(tmp, 'samples', dir);
-      mkdirSync(sampleDir, { recursive: true });
-      const recorder = new RecordingProcFs(live, sampleDir);
+      const recorder = new RecordingProcFs(live);
       recorder.readText('sys/kernel/osrelease');
       const sample = createProcFsMachineSampler(recorder, { arch: host.arch, pids: options.pids, cgroupPressureEveryMs: 0 }).sample();
-      writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(recorder.errors, null, 1)}\n`);
-      metas.push({ dir, tMonoMs: sample.tMonoMs, tWallMs: sample.tWallMs });
+      recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
       samples.push(sample);
     }
-    const meta: CaptureMeta = {
-      format: 'proctriage-capture',
-      formatVersion: CAPTURE_FORMAT_VERSION,
-      toolVersion: TOOL_VERSION,
+    writeCaptureTree(tmp, recorded, {
       pid: 0,
       comm: 'machine',
-      kernelRelease: host.kernelRelease,
-      arch: host.arch,
-      clockTicksPerSecond: host.clockTicksPerSecond,
-      cpuCount: host.cpuCount,
+      host,
       intervalMs: options.intervalMs,
-      samples: metas,
-      createdAt: new Date().toISOString(),
       howMade: options.howMade,
-      synthetic: false,
       ...(options.scenario ? { scenario: options.scenario } : {}),
       fullCmdline: false,
       scope: 'machine',
-    };
-    writeFileSync(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    });
     renameSync(tmp, outDir);
     return { dir: outDir, samples };
   } catch (err) {

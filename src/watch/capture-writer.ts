@@ -1,9 +1,8 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CAPTURE_FORMAT_VERSION, type CaptureMeta } from '../capture/format.js';
+import type { RecordedSample } from '../capture/recording-procfs.js';
+import { writeCaptureTree } from '../capture/write.js';
 import type { HostFacts } from '../sample/types.js';
-import { TOOL_VERSION } from '../version.js';
-import { writeRecordedSample, type RecordedSample } from './memory-procfs.js';
 
 export interface WatchCaptureInput {
   /** The `--capture` directory; the capture becomes `<parent>/<name>`. */
@@ -53,32 +52,17 @@ export function writeWatchCapture(input: WatchCaptureInput): { dir: string; byte
   const tmp = join(input.parent, `.${input.name}.partial-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   try {
-    const sampleMetas = input.samples.map((s, i) => {
-      const name = String(i).padStart(4, '0');
-      writeRecordedSample(join(tmp, 'samples', name), s);
-      return { dir: name, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs };
-    });
-    const meta: CaptureMeta & { scope?: 'machine' } = {
-      format: 'proctriage-capture',
-      formatVersion: CAPTURE_FORMAT_VERSION,
-      toolVersion: TOOL_VERSION,
+    writeCaptureTree(tmp, input.samples, {
       pid: input.pid,
       comm: input.comm,
-      kernelRelease: input.host.kernelRelease,
-      arch: input.host.arch,
-      clockTicksPerSecond: input.host.clockTicksPerSecond,
-      cpuCount: input.host.cpuCount,
+      host: input.host,
       intervalMs: input.intervalMs,
-      samples: sampleMetas,
-      createdAt: new Date().toISOString(),
       howMade: input.howMade,
-      synthetic: false,
       scenario: input.scenario,
       fullCmdline: false,
       triggerSample: input.triggerSample,
-      ...(input.scope === 'machine' ? { scope: 'machine' as const } : {}),
-    };
-    writeFileSync(join(tmp, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+      scope: input.scope,
+    });
     const bytes = diskBytes(tmp);
     renameSync(tmp, dir);
     return { dir, bytes };

@@ -12,7 +12,7 @@ import { processVanished } from '../session/live.js';
 import { createProcFsMachineSampler, type MachineSamplerCore } from '../machine/sampler.js';
 import { nextCaptureName, writeWatchCapture } from './capture-writer.js';
 import { firstHit, needsWaitKinds, trackStates, type Condition, type HeldStates, type Hit, type WatchFrame } from './conditions.js';
-import { MemoryRecordingProcFs, type RecordedSample } from './memory-procfs.js';
+import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
 import { Ring } from './ring.js';
 
 export interface WatchOptions {
@@ -167,7 +167,7 @@ class ProcessTicker {
     private readonly classify: boolean,
   ) {}
 
-  tick(rec: MemoryRecordingProcFs, pid: number): TickResult {
+  tick(rec: RecordingProcFs, pid: number): TickResult {
     const sample = takeSample(rec, pid);
     const stat = sample.process.stat;
     if (processVanished(sample) || (stat.ok && this.starttime !== null && stat.value.starttime !== this.starttime)) return { gone: sample };
@@ -190,7 +190,7 @@ class MachineTicker {
     this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity });
   }
 
-  tick(rec: MemoryRecordingProcFs): TickResult {
+  tick(rec: RecordingProcFs): TickResult {
     this.through.current = rec;
     const tMonoMs = monotonicMs();
     const m = this.sampler.sample();
@@ -263,7 +263,7 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
   let next = monotonicMs();
   while (!opts.signal.aborted) {
     const t0 = monotonicMs();
-    const rec = new MemoryRecordingProcFs(opts.fs);
+    const rec = new RecordingProcFs(opts.fs);
     rec.readText('sys/kernel/osrelease');
     const tick = opts.pid !== null ? processTicker.tick(rec, opts.pid) : machineTicker!.tick(rec);
     if ('gone' in tick) {
