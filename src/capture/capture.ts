@@ -3,7 +3,7 @@ import { constants as osConstants } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessGoneError } from '../diagnose/process-gone.js';
-import { UserError } from '../procfs/errors.js';
+import { errnoOf, UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../session/host.js';
@@ -52,7 +52,7 @@ function atTarget(outDir: string, op: () => void): void {
   try {
     op();
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = errnoOf(err);
     const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : code === 'EROFS' ? 'read-only file system' : (code ?? String(err));
     throw new UserError(`cannot write the capture to ${outDir}: ${why}`);
   }

@@ -1,3 +1,4 @@
+import { errnoOf } from '../procfs/errors.js';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 
 /**
@@ -9,7 +10,7 @@ export function readSmallFile(path: string, maxBytes: number): string | null {
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    const code = (err as { code?: string }).code;
+    const code = errnoOf(err);
     if (code === 'ENOENT') return null;
     if (code === 'ELOOP') throw new Error(`${path} is a symlink; refusing to follow it`);
     throw err;

@@ -1,5 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync, constants as fsConstants } from 'node:fs';
-import { kindFromErrno, type ReadError } from '../procfs/errors.js';
+import { errnoOf, kindFromErrno, type ReadError } from '../procfs/errors.js';
+import { numericNames } from '../procfs/names.js';
+import { parseLimits } from '../parsers/limits.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import type { TextOrError } from './classify-cached.js';
 
@@ -23,17 +25,6 @@ export interface MachineSource {
   readonly opens: number;
 }
 
-const PID_NAME = /^\d+$/;
-
-function numericNames(names: readonly string[]): number[] {
-  const out: number[] = [];
-  for (const name of names) if (PID_NAME.test(name)) out.push(Number(name));
-  return out.sort((a, b) => a - b);
-}
-
-function errnoOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
-}
 
 function readError(err: unknown, path: string): ReadError {
   const errno = errnoOf(err);
@@ -55,9 +46,8 @@ const FD_RESERVE = 256;
 /** The soft RLIMIT_NOFILE from /proc/self/limits; 1024 when it cannot be read. */
 export function openFilesLimit(procRoot = '/proc'): number {
   try {
-    const m = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync(`${procRoot}/self/limits`, 'utf8'));
-    if (m?.[1] === 'unlimited') return 1 << 20;
-    if (m?.[1]) return Number(m[1]);
+    const limit = parseLimits(readFileSync(`${procRoot}/self/limits`, 'utf8'))['Max open files'];
+    if (limit) return limit.soft ?? 1 << 20;
   } catch {
     // fall through
   }

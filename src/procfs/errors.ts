@@ -70,6 +70,11 @@ export class ParseError extends Error {
   }
 }
 
+/** The errno code of a Node fs error (`ENOENT`, `EACCES`, …), if it has one. */
+export function errnoOf(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
 /** Map a Node errno code to our kind. `underPid` says whether ENOENT means "the task went away". */
 export function kindFromErrno(code: string | undefined, underPid: boolean): ReadErrorKind {
   switch (code) {

@@ -11,7 +11,7 @@ import {
   realpathSync,
 } from 'node:fs';
 import { join, sep } from 'node:path';
-import { fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
+import { errnoOf, fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
 
 /**
  * The one object through which every reader sees `/proc`. Live, its root is `/proc`;
@@ -45,10 +45,6 @@ export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
 const READ_CHUNK = 64 * 1024;
 let sharedBuffer = Buffer.allocUnsafe(READ_CHUNK);
-
-function errnoOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
-}
 
 function isUnderPid(path: string): boolean {
   const first = path.split('/', 1)[0] ?? '';

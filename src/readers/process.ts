@@ -16,15 +16,10 @@ import type { ProcStat } from '../parsers/stat.js';
 import type { SyscallState } from '../parsers/syscall.js';
 import type { FdSnapshot, ProcessSnapshot, ThreadSnapshot } from '../sample/types.js';
 import { parseResult } from './parsed.js';
+import { numericNames } from '../procfs/names.js';
 
 function readParsed<T>(fs: ProcFs, path: string, parse: (text: string) => T): ReadResult<T> {
   return parseResult(fs.readText(path), path, parse);
-}
-
-function numericNames(names: readonly string[]): number[] {
-  // Canonical decimals only: /proc never writes `00` or `007`, and a capture that does would
-  // make the reader open a different name than the one listed.
-  return names.filter((n) => /^(0|[1-9]\d*)$/.test(n)).map(Number).sort((a, b) => a - b);
 }
 
 /** What a thread showed before its stack was read: enough to decide whether the stack matters. */
