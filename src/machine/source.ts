@@ -1,8 +1,8 @@
-import { closeSync, openSync, readdirSync, readFileSync, readSync, constants as fsConstants } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, constants as fsConstants } from 'node:fs';
 import { errnoOf, kindFromErrno, type ReadError } from '../procfs/errors.js';
 import { numericNames } from '../procfs/names.js';
 import { parseLimits } from '../parsers/limits.js';
-import type { ProcFs } from '../procfs/procfs.js';
+import { DEFAULT_MAX_BYTES, readFdBounded, type ProcFs } from '../procfs/procfs.js';
 import type { TextOrError } from './classify-cached.js';
 
 /** The per-thread files a machine sample reads. */
@@ -67,7 +67,6 @@ export function keepOpenBudget(limit: number): number {
  * fds are closed. A tid reused by a new thread gets a fresh fd: the old one keeps failing.
  */
 export class FastProcSource implements MachineSource {
-  private buffer = Buffer.allocUnsafe(16 * 1024);
   private readonly open = new Map<number, OpenFiles>();
   private openCount = 0;
   opens = 0;
@@ -132,23 +131,9 @@ export class FastProcSource implements MachineSource {
     return text;
   }
 
+  /** Through procfs's bounded reader: the same shared buffer, size bound and one-read rule as every other /proc read. */
   private readFd(fd: number, position: number | null): string {
-    let length = 0;
-    let offset = position;
-    for (;;) {
-      if (length === this.buffer.length) {
-        const bigger = Buffer.allocUnsafe(this.buffer.length * 2);
-        this.buffer.copy(bigger, 0, 0, length);
-        this.buffer = bigger;
-      }
-      const n = readSync(fd, this.buffer, length, this.buffer.length - length, offset);
-      if (n === 0) break;
-      length += n;
-      if (offset !== null) offset += n;
-      // One read returns a whole small proc file; a second read is needed only when it filled the buffer.
-      if (length < this.buffer.length) break;
-    }
-    return this.buffer.toString('utf8', 0, length);
+    return readFdBounded(fd, DEFAULT_MAX_BYTES, position !== null, true);
   }
 
   private forget(tid: number): void {

@@ -71,7 +71,7 @@ const SURELY_WHOLE = 2048;
  * is larger from an earlier call with a higher limit. `fromStart` re-reads a kept fd at offset 0
  * (proc regenerates the text on every read from 0).
  */
-function readFdBounded(fd: number, maxBytes: number, fromStart: boolean, trustShortRead: boolean): string {
+export function readFdBounded(fd: number, maxBytes: number, fromStart: boolean, trustShortRead: boolean): string {
   const limit = maxBytes + 1;
   let length = 0;
   for (;;) {
