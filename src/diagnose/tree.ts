@@ -1,6 +1,5 @@
 import type { Evidence, NextCommand, PressureView, ProcessFacts, PsiReading, ThreadDiagnosis, TreeStep, Verdict, WaitGroup } from './types.js';
 import type { WaitKind } from './wait-kinds.js';
-import { futexStyle } from './futex-style.js';
 import type { FutexGroup, MemoryView, NetworkView } from '../follow/types.js';
 
 /** What the tree looks at; all of it measured before the walk. */
@@ -14,7 +13,8 @@ export interface TreeInput {
   readonly haveRates: boolean;
   readonly threshold: number;
   readonly cpuCount: number;
-  readonly futexGroups?: readonly FutexGroup[];
+  /** Futex waiters grouped by address, each a lock queue or a parked pool (follow/futex.ts). */
+  readonly futexGroups: readonly FutexGroup[];
   readonly network?: NetworkView;
   readonly memory?: MemoryView;
 }
@@ -215,7 +215,7 @@ function offCpuNext(groups: readonly WaitGroup[], input: TreeInput): NextCommand
     out.push({ command: `ps --ppid ${pid} -o pid,stat,wchan:32,comm`, why: `the children ${children.length > 1 ? 'these threads wait' : 'it waits'} for: triage them next (proctriage triage CHILD_PID)` });
   }
   // Only threads queued on a lock call for lock-hunting tools; a parked pool is idle by design.
-  const lockQueue = input.futexGroups ? input.futexGroups.some((g) => g.style === 'lock-queue') : input.threads.some((t) => futexStyle(t) === 'lock');
+  const lockQueue = input.futexGroups.some((g) => g.style === 'lock-queue');
   if (kinds.has('futex') && lockQueue) {
     out.push({ command: `offcputime -p ${pid}`, why: 'user stacks of the futex waiters: which lock or condition variable (bcc tools)' });
     out.push({ command: `gdb -p ${pid} -batch -ex 'thread apply all bt'`, why: 'user-space stacks show who holds the lock (pauses the process briefly)' });
@@ -376,11 +376,9 @@ export function walkTree(input: TreeInput): TreeResult {
     next.push({ command: `sudo proctriage triage ${p.pid}`, why: 'root can read wchan, syscall and stack of every thread' });
   } else {
     // Futex waiters count as an idle pool when they are parked (condvar-style) and nothing runs:
-    // threads queued on a mutex are waiting for its holder, which is not idle.
-    // With futex groups (follow/futex.ts) a group is a lock queue or a parked pool by its op and the CPU evidence.
-    const parkedPool = input.futexGroups
-      ? input.futexGroups.every((g) => g.style !== 'lock-queue') && running === 0
-      : running === 0 && threads.every((t) => futexStyle(t) !== 'lock');
+    // threads queued on a mutex are waiting for its holder, which is not idle. A group is a lock
+    // queue or a parked pool by its op and the CPU evidence (follow/futex.ts).
+    const parkedPool = input.futexGroups.every((g) => g.style !== 'lock-queue') && running === 0;
     const idle = offCpuGroups.every((g) => IDLE_KINDS.has(g.kind) || (g.kind === 'futex' && parkedPool));
     const main = offCpuGroups[0];
     verdict = {
@@ -415,7 +413,7 @@ function feelsContention(resource: Resource | null, input: TreeInput, running: n
 /** The follow answers worth a sentence in the verdict: lock queues, then the main thread's wait target. */
 function onWhom(input: TreeInput): string {
   const parts: string[] = [];
-  for (const g of input.futexGroups ?? []) if (g.style === 'lock-queue' && g.count > 1) parts.push(`${g.summary[0]!.toUpperCase()}${g.summary.slice(1)}.`);
+  for (const g of input.futexGroups) if (g.style === 'lock-queue' && g.count > 1) parts.push(`${g.summary[0]!.toUpperCase()}${g.summary.slice(1)}.`);
   const main = input.threads.find((t) => t.tid === input.process.pid) ?? input.threads[0];
   const f = main?.follow;
   if (f && f.kind !== 'futex') parts.push(`Main thread: ${f.summary}.`);
