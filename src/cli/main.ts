@@ -22,7 +22,13 @@ const procRootOption = () => new Option('--proc-root <dir>', 'read /proc from th
  * Commands load their modules only when they run, so `triage` never loads the dashboard
  * libraries: Node's own start-up is most of a one-shot run.
  */
-export function buildProgram(setExit: (code: number) => void): Command {
+/** What the launcher (bin/proctriage) knows that the bundle does not: where its helper scripts are. */
+export interface Runtime {
+  /** Script of the worker thread that shares a one-shot machine sample; absent when run from source. */
+  readonly sampleWorker?: string;
+}
+
+export function buildProgram(setExit: (code: number) => void, runtime: Runtime = {}): Command {
   const program = new Command('proctriage');
   // Set before the subcommands are added, so they inherit it: usage errors reach main() as exceptions.
   program.exitOverride();
@@ -208,7 +214,7 @@ Examples:
     )
     .action(async (opts) => {
       const { runTop } = await import('./top.js');
-      setExit(await runTop(opts));
+      setExit(await runTop({ ...opts, sampleWorker: runtime.sampleWorker }));
     });
 
   program
@@ -240,16 +246,29 @@ Examples:
   return program;
 }
 
+/** True when argv names no command and does not ask for help or the version. */
+export function lacksCommand(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  const hasCommand = args.some((a) => !a.startsWith('-'));
+  const asksForInfo = args.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
+  return !hasCommand && !asksForInfo;
+}
+
 /**
  * With no command at all, the main job: `top` on a terminal, else `sample` for 1 s.
  * argv is node's (`node`, script, args…); options before a command (`--debug`) are kept.
  */
-export function withDefaultCommand(argv: readonly string[], tty: boolean): string[] {
-  const args = argv.slice(2);
-  const hasCommand = args.some((a) => !a.startsWith('-'));
-  const asksForInfo = args.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');
-  if (hasCommand || asksForInfo) return [...argv];
-  return [...argv, tty ? 'top' : 'sample'];
+export function withDefaultCommand(argv: readonly string[]): string[] {
+  if (!lacksCommand(argv)) return [...argv];
+  return [...argv, stdinAndStdoutAreTerminals() ? 'top' : 'sample'];
+}
+
+/**
+ * Asked only when no command is given: touching process.stdin builds a stream (and loads
+ * node:net and fs streams), ≈ 4 ms of a one-shot command's start-up.
+ */
+function stdinAndStdoutAreTerminals(): boolean {
+  return process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 
 /** `proctriage … | head` closes the pipe early: that is the reader's choice, not an error. */
@@ -260,12 +279,12 @@ function exitQuietlyOnClosedPipe(): void {
   });
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[], runtime: Runtime = {}): Promise<void> {
   exitQuietlyOnClosedPipe();
   let code: number = EXIT.ok;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram((c) => (code = c), runtime);
   try {
-    await program.parseAsync(withDefaultCommand(argv, process.stdin.isTTY === true && process.stdout.isTTY === true));
+    await program.parseAsync(withDefaultCommand(argv));
   } catch (err) {
     if (err instanceof CommanderError) {
       // --help and --version end here with code 0; usage errors were already printed.

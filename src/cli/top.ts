@@ -1,5 +1,5 @@
 import { groupWindow } from '../machine/groups.js';
-import { createMachineSampler } from '../machine/sampler.js';
+import { sampleMachineOnce } from '../machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { EXIT } from './errors.js';
@@ -13,6 +13,8 @@ export interface TopOptions {
   readonly budget: number;
   readonly threshold: number;
   readonly procRoot: string;
+  /** Worker script for a shared one-shot sample (see machine/parallel.ts). */
+  readonly sampleWorker?: string;
 }
 
 /**
@@ -26,10 +28,8 @@ export async function runTop(options: TopOptions): Promise<number> {
 }
 
 /** `top --once`: one sample of the whole machine, grouped. */
-export function runOnce(options: { json: boolean; all: boolean; procRoot: string }): number {
-  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity });
-  const sample = sampler.sample();
-  sampler.close();
+export async function runOnce(options: { json: boolean; all: boolean; procRoot: string; sampleWorker?: string }): Promise<number> {
+  const sample = await sampleMachineOnce({ procRoot: options.procRoot, workerScript: options.sampleWorker });
   const window = groupWindow([sample]);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(machineSampleJson(window, sample))}\n`);

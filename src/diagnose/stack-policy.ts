@@ -9,6 +9,17 @@ export function isDecided(c: WaitClassification): boolean {
   return c.confidence === 'certain' && c.kind !== 'other' && c.kind !== 'unknown' && c.kind !== 'uninterruptible';
 }
 
+/**
+ * Settled enough to group by: decided, or the syscall picked the one catalog row that fits
+ * the wait channel (poll_schedule_timeout in poll(), not select()). A stack would raise the
+ * confidence but not change the kind or the function, so a whole-machine sample, which reads
+ * thousands of threads, does not read it.
+ */
+export function isSettled(c: WaitClassification): boolean {
+  if (isDecided(c)) return true;
+  return c.confidence === 'likely' && c.basis.includes('syscall') && c.kind !== 'other' && c.kind !== 'unknown' && c.kind !== 'uninterruptible';
+}
+
 /** State letters that decide the wait by themselves (running, stopped, traced, zombie, idle). */
 const STATE_DECIDES = new Set(['R', 'T', 't', 'Z', 'X', 'I', 'P']);
 

@@ -1,5 +1,5 @@
 import { classifyThread, IO_URING_HELPER_COMM } from '../diagnose/classify.js';
-import { isDecided } from '../diagnose/stack-policy.js';
+import { isSettled } from '../diagnose/stack-policy.js';
 import type { Arch, WaitClassification } from '../diagnose/wait-kinds.js';
 import { syscallName } from '../kernel/syscalls.js';
 import { parseStack } from '../parsers/stack.js';
@@ -102,7 +102,7 @@ export class WaitCache {
       syscall: parsed(texts.syscall, parseSyscall),
       arch: this.arch,
     });
-    const needsStack = texts.stack === null && (texts.state === 'D' || !isDecided(c));
+    const needsStack = texts.stack === null && (texts.state === 'D' || !isSettled(c));
     return { wait: toMachineWait(c), needsStack };
   }
 }

@@ -8,11 +8,26 @@ import { archFromNode } from '../session/host.js';
 import type { Arch } from '../diagnose/wait-kinds.js';
 import { needsSyscall, needsWchan, WaitCache, type ThreadTexts } from './classify-cached.js';
 import { FastProcSource, keepOpenBudget, openFilesLimit, ProcFsSource, type MachineSource } from './source.js';
-import type { CgroupPressure, MachineSample, MachineSampler, MachineSamplerOptions, MachineThread } from './types.js';
+import type { CgroupPressure, MachineSample, MachineSampler, MachineSamplerOptions, MachineThread, MachineWait } from './types.js';
 
-interface Task {
+export interface Task {
   readonly pid: number;
   readonly tids: number[];
+}
+
+/** What `finish` needs besides the sampler's own state. */
+export interface SampleParts {
+  readonly t0: number;
+  readonly cpu0: NodeJS.CpuUsage;
+  readonly times: { tMonoMs: number; tWallMs: number };
+  readonly threads: MachineThread[];
+  readonly processes: number;
+  readonly vanished: number;
+  readonly stacksRead: number;
+  readonly filesRead: number;
+  readonly listRefreshed: boolean;
+  /** Threads that shared the reading (only `top --once` shares it); default 1. */
+  readonly readers?: number;
 }
 
 export interface SamplerCoreOptions extends MachineSamplerOptions {
@@ -32,7 +47,11 @@ export class MachineSamplerCore implements MachineSampler {
   private tasks: Task[] = [];
   private listedAtMs = -Infinity;
   private cgroupAtMs = -Infinity;
-  private stackDenied = false;
+  /**
+   * Processes whose stack was refused: not asked again until they leave the listing. Per
+   * process, not for the whole machine: even root is refused some (pid 1 in a container).
+   */
+  private readonly stackDenied = new Set<number>();
   private readonly cache: WaitCache;
 
   constructor(
@@ -52,63 +71,92 @@ export class MachineSamplerCore implements MachineSampler {
     const opens0 = this.source.opens;
 
     const threads: MachineThread[] = [];
-    let vanished = 0;
-    let stacksRead = 0;
+    const tally = { vanished: 0, stacksRead: 0 };
     const survivors: Task[] = [];
     for (const task of this.tasks) {
-      const start = threads.length;
-      let leaderComm: string | null = null;
-      const liveTids: number[] = [];
-      for (const tid of task.tids) {
-        const texts = this.readThread(task.pid, tid);
-        if (texts === null) {
-          vanished++;
-          continue;
-        }
-        liveTids.push(tid);
-        let cached = this.cache.classify(texts);
-        if (cached.needsStack && !this.stackDenied) {
-          const stack = this.source.read(task.pid, tid, 'stack');
-          stacksRead++;
-          if (typeof stack !== 'string' && stack.kind === 'denied') this.stackDenied = true;
-          cached = this.cache.classify({ ...texts, stack });
-        }
-        if (tid === task.pid) leaderComm = texts.comm;
-        threads.push({ pid: task.pid, tid, comm: texts.comm, processComm: '', state: texts.state, isKernelThread: texts.isKernelThread, wait: cached.wait });
-      }
-      if (liveTids.length === 0) continue;
-      survivors.push(liveTids.length === task.tids.length ? task : { pid: task.pid, tids: liveTids });
-      const processComm = leaderComm ?? threads[start]!.comm;
-      for (let i = start; i < threads.length; i++) threads[i] = { ...threads[i]!, processComm };
+      const survivor = this.sampleTask(task, threads, tally);
+      if (survivor !== null) survivors.push(survivor);
     }
     // Between listings, threads that vanished are not read again.
     this.tasks = survivors;
+    return this.finish({ t0, cpu0, times, threads, processes: survivors.length, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead: this.source.opens - opens0, listRefreshed });
+  }
 
-    const cgroupPressure = this.maybeCgroupPressure(t0);
+  /** Lists processes and threads now, for a caller that shares the tasks out (sampleMachineOnce). */
+  listTasks(): readonly Task[] {
+    this.relist(performance.now());
+    return this.tasks;
+  }
+
+  /**
+   * Reads and classifies every thread of one task, appending them to `out`; returns the task
+   * with only the threads still alive, or null when none is.
+   */
+  sampleTask(task: Task, out: MachineThread[], tally: { vanished: number; stacksRead: number }): Task | null {
+    let leaderComm: string | null = null;
+    const liveTids: number[] = [];
+    const texts: ThreadTexts[] = [];
+    const waits: MachineWait[] = [];
+    for (const tid of task.tids) {
+      const thread = this.readThread(task.pid, tid);
+      if (thread === null) {
+        tally.vanished++;
+        continue;
+      }
+      let cached = this.cache.classify(thread);
+      if (cached.needsStack && !this.stackDenied.has(task.pid)) {
+        const stack = this.source.read(task.pid, tid, 'stack');
+        tally.stacksRead++;
+        if (typeof stack !== 'string' && stack.kind === 'denied') this.stackDenied.add(task.pid);
+        cached = this.cache.classify({ ...thread, stack });
+      }
+      if (tid === task.pid) leaderComm = thread.comm;
+      liveTids.push(tid);
+      texts.push(thread);
+      waits.push(cached.wait);
+    }
+    if (liveTids.length === 0) return null;
+    const processComm = leaderComm ?? texts[0]!.comm;
+    for (let i = 0; i < liveTids.length; i++) {
+      const thread = texts[i]!;
+      out.push({ pid: task.pid, tid: liveTids[i]!, comm: thread.comm, processComm, state: thread.state, isKernelThread: thread.isKernelThread, wait: waits[i]! });
+    }
+    return liveTids.length === task.tids.length ? task : { pid: task.pid, tids: liveTids };
+  }
+
+  /** The sample around threads read by sample() or by several readers sharing one listing. */
+  finish(parts: SampleParts): MachineSample {
+    const cgroupPressure = this.maybeCgroupPressure(parts.t0);
     const pressure = readSystemPressure(this.procFs);
-    const wallMs = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
+    const wallMs = performance.now() - parts.t0;
+    const cpu = process.cpuUsage(parts.cpu0);
     return {
-      tMonoMs: times.tMonoMs,
-      tWallMs: times.tWallMs,
-      threads,
+      tMonoMs: parts.times.tMonoMs,
+      tWallMs: parts.times.tWallMs,
+      threads: parts.threads,
       pressure,
       cgroupPressure,
       stats: {
-        processes: survivors.length,
-        threads: threads.length,
-        vanished,
-        filesRead: this.source.opens - opens0,
-        stacksRead,
+        processes: parts.processes,
+        threads: parts.threads.length,
+        vanished: parts.vanished,
+        filesRead: parts.filesRead,
+        stacksRead: parts.stacksRead,
         wallMs,
         cpuMs: (cpu.user + cpu.system) / 1000,
-        listRefreshed,
+        listRefreshed: parts.listRefreshed,
+        readers: parts.readers ?? 1,
       },
     };
   }
 
   close(): void {
     this.source.close();
+  }
+
+  /** Files opened by this sampler's source so far. */
+  get opens(): number {
+    return this.source.opens;
   }
 
   private relist(now: number): void {
@@ -123,6 +171,7 @@ export class MachineSamplerCore implements MachineSampler {
       for (const tid of tids) live.add(tid);
     }
     this.source.retain(live);
+    for (const pid of this.stackDenied) if (!live.has(pid)) this.stackDenied.delete(pid);
     this.tasks = tasks;
     this.listedAtMs = now;
   }
@@ -171,7 +220,7 @@ export function readTopLevelCgroupPressure(fs: ProcFs): readonly CgroupPressure[
 }
 
 /** The live sampler: the fast reader, fds kept open within RLIMIT_NOFILE when asked. */
-export function createMachineSampler(options: MachineSamplerOptions = {}): MachineSampler {
+export function createMachineSampler(options: MachineSamplerOptions = {}): MachineSamplerCore {
   const root = options.procRoot ?? '/proc';
   const keep = Math.min(options.keepOpenFds ?? 0, keepOpenBudget(openFilesLimit(root)));
   return new MachineSamplerCore(new FastProcSource(root, keep), createProcFs({ root }), options);

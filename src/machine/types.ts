@@ -53,6 +53,11 @@ export interface MachineSampleStats {
   readonly cpuMs: number;
   /** Whether the process (task) list was re-read in this sample or reused from an earlier one. */
   readonly listRefreshed: boolean;
+  /**
+   * Threads that read this sample: 2 when `top --once` shared it with a worker thread (big
+   * machines only), else 1. Absent in captures made before it existed.
+   */
+  readonly readers?: number;
 }
 
 export interface MachineSample {

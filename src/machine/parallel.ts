@@ -1,0 +1,144 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { createMachineSampler, type Task } from './sampler.js';
+import type { MachineSample, MachineThread } from './types.js';
+
+/**
+ * One full-machine sample for a one-shot command (`top --once`), shared with a worker thread
+ * when the machine is big enough for it to pay: nearly all of a cold sample is open/read/close
+ * system calls, which two threads do side by side. The tasks are handed out one at a time
+ * through a shared counter, so neither side waits for the other: the main thread starts at
+ * once, and the worker (≈ 20 ms to start) joins when it is ready. A worker that has not
+ * joined when the main thread runs out of tasks is locked out and dropped; a worker that
+ * fails after joining has its tasks read again here. Threads come out in listing order
+ * either way.
+ */
+
+/** Below this many threads a sample takes about as long as starting a worker. */
+export const PARALLEL_MIN_THREADS = 1000;
+
+/** Slots of the shared control array. */
+const NEXT = 0;
+const JOINED = 1;
+/** JOINED values: the worker has not come, has claimed its place, or was locked out. */
+const NOT_YET = 0;
+const CAME = 1;
+const LOCKED_OUT = -1;
+
+/** What the main thread sends the worker: the listing and the shared counter. */
+export interface WorkerTasks {
+  readonly procRoot: string;
+  readonly tasks: readonly Task[];
+  readonly control: SharedArrayBuffer;
+}
+
+/** What the worker sends back: the threads of each task it read, by index in the listing. */
+export interface WorkerResult {
+  readonly joined: boolean;
+  readonly byTask: ReadonlyArray<readonly [number, readonly MachineThread[]]>;
+  readonly vanished: number;
+  readonly stacksRead: number;
+  readonly filesRead: number;
+}
+
+export interface OnceOptions {
+  readonly procRoot: string;
+  /** The worker script (bin/sample-worker.cjs); without it the sample is read on this thread alone. */
+  readonly workerScript?: string;
+  /** Share the sample only from this many threads (default PARALLEL_MIN_THREADS). */
+  readonly minThreadsForWorker?: number;
+}
+
+export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSample> {
+  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity });
+  try {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const times = { tMonoMs: t0, tWallMs: Date.now() };
+    const opens0 = sampler.opens;
+    const tasks = sampler.listTasks();
+    const threadCount = tasks.reduce((n, t) => n + t.tids.length, 0);
+    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && availableParallelism() >= 2;
+    const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    const helper = useWorker ? startWorker(options.workerScript!, { procRoot: options.procRoot, tasks, control: control.buffer as SharedArrayBuffer }) : null;
+
+    const byTask = new Map<number, readonly MachineThread[]>();
+    const tally = { vanished: 0, stacksRead: 0 };
+    const readTask = (index: number): void => {
+      const out: MachineThread[] = [];
+      sampler.sampleTask(tasks[index]!, out, tally);
+      byTask.set(index, out);
+    };
+    for (let i = Atomics.add(control, NEXT, 1); i < tasks.length; i = Atomics.add(control, NEXT, 1)) readTask(i);
+
+    let workerFiles = 0;
+    let readers = 1;
+    if (helper !== null) {
+      if (Atomics.compareExchange(control, JOINED, NOT_YET, LOCKED_OUT) === NOT_YET) {
+        void helper.worker.terminate();
+      } else {
+        const result = await helper.result;
+        for (const [index, threads] of result?.byTask ?? []) byTask.set(index, threads);
+        tally.vanished += result?.vanished ?? 0;
+        tally.stacksRead += result?.stacksRead ?? 0;
+        workerFiles = result?.filesRead ?? 0;
+        if (result?.joined === true && result.byTask.length > 0) readers = 2;
+        // A worker that died mid-way: read what it claimed and did not return.
+        for (let i = 0; i < tasks.length; i++) if (!byTask.has(i)) readTask(i);
+      }
+    }
+    const filesRead = sampler.opens - opens0 + workerFiles;
+
+    const threads: MachineThread[] = [];
+    let processes = 0;
+    for (let i = 0; i < tasks.length; i++) {
+      const read = byTask.get(i) ?? [];
+      if (read.length > 0) processes++;
+      for (const thread of read) threads.push(thread);
+    }
+    return sampler.finish({ t0, cpu0, times, threads, processes, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead, listRefreshed: true, readers });
+  } finally {
+    sampler.close();
+  }
+}
+
+interface Helper {
+  readonly worker: Worker;
+  /** The worker's answer; null when it failed or exited without one. */
+  readonly result: Promise<WorkerResult | null>;
+}
+
+function startWorker(script: string, work: WorkerTasks): Helper | null {
+  let worker: Worker;
+  try {
+    worker = new Worker(script, { workerData: work, stdout: false, stderr: false });
+  } catch {
+    return null;
+  }
+  worker.unref();
+  const result = new Promise<WorkerResult | null>((resolve) => {
+    worker.once('message', (message: WorkerResult) => resolve(message));
+    worker.once('error', () => resolve(null));
+    worker.once('exit', () => resolve(null));
+  });
+  return { worker, result };
+}
+
+/** The worker's side: claim tasks until none is left, then send what was read. */
+export function runSampleWorker(work: WorkerTasks, send: (result: WorkerResult) => void): void {
+  const control = new Int32Array(work.control);
+  if (Atomics.compareExchange(control, JOINED, NOT_YET, CAME) !== NOT_YET) {
+    send({ joined: false, byTask: [], vanished: 0, stacksRead: 0, filesRead: 0 });
+    return;
+  }
+  const sampler = createMachineSampler({ procRoot: work.procRoot, cgroupPressureEveryMs: Infinity });
+  const byTask: Array<readonly [number, readonly MachineThread[]]> = [];
+  const tally = { vanished: 0, stacksRead: 0 };
+  for (let i = Atomics.add(control, NEXT, 1); i < work.tasks.length; i = Atomics.add(control, NEXT, 1)) {
+    const out: MachineThread[] = [];
+    sampler.sampleTask(work.tasks[i]!, out, tally);
+    byTask.push([i, out]);
+  }
+  sampler.close();
+  send({ joined: true, byTask, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead: sampler.opens });
+}

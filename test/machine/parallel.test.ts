@@ -1,0 +1,77 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sampleMachineOnce } from '../../src/machine/parallel.js';
+import type { MachineSample } from '../../src/machine/types.js';
+import { spawnManyThreads, stopAll, type Spawned } from '../support/spawners.js';
+
+afterAll(stopAll);
+
+// The worker runs the built bundle (npm test builds before vitest runs).
+const WORKER = join(import.meta.dirname, '..', '..', 'bin', 'sample-worker.cjs');
+
+/** tid → "kind function" of the load's parked threads. */
+function waitsOf(sample: MachineSample, loads: readonly Spawned[]): Map<number, string> {
+  const tids = new Set(loads.flatMap((l) => l.waitingTids));
+  return new Map(sample.threads.filter((t) => tids.has(t.tid)).map((t) => [t.tid, `${t.wait.kind} ${t.wait.function}`]));
+}
+
+describe('top --once shares its sample with a worker thread', () => {
+  it('reads the same threads, in listing order, as one thread alone', async () => {
+    const loads = [await spawnManyThreads(60, 'futex'), await spawnManyThreads(40, 'poll'), await spawnManyThreads(40, 'epoll')];
+    const alone = await sampleMachineOnce({ procRoot: '/proc' });
+    const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0 });
+    expect(alone.stats.readers).toBe(1);
+    // The worker joins only if it starts before this thread has read everything: on a small
+    // machine it may not. Either way nothing may be lost or doubled.
+    expect([1, 2]).toContain(shared.stats.readers);
+    const tids = shared.threads.map((t) => t.tid);
+    expect(new Set(tids).size).toBe(tids.length);
+    const pids = shared.threads.map((t) => t.pid);
+    expect(pids).toEqual([...pids].sort((a, b) => a - b));
+    const a = waitsOf(alone, loads);
+    const b = waitsOf(shared, loads);
+    expect(a.size).toBe(140);
+    expect(b).toEqual(a);
+    expect(new Set(b.values())).toEqual(new Set(['futex futex_do_wait', 'poll poll_schedule_timeout', 'epoll do_epoll_wait'].filter((w) => [...a.values()].includes(w))));
+    await Promise.all(loads.map((l) => l.stop()));
+  }, 60_000);
+
+  it('joins on a machine of many threads and does part of the work', async () => {
+    const loads = [await spawnManyThreads(400, 'futex'), await spawnManyThreads(400, 'nanosleep')];
+    let joined = 0;
+    for (let i = 0; i < 5 && joined === 0; i++) {
+      const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0 });
+      expect(waitsOf(shared, loads).size).toBe(800);
+      if (shared.stats.readers === 2) joined++;
+    }
+    expect(joined, 'the worker never joined in 5 samples of 800+ threads').toBe(1);
+    await Promise.all(loads.map((l) => l.stop()));
+  }, 60_000);
+
+  it('reads again what a worker claimed and never returned', async () => {
+    // A worker that claims its place and the first task, then dies.
+    const dir = mkdtempSync(join(tmpdir(), 'proctriage-worker-'));
+    const dying = join(dir, 'dying-worker.cjs');
+    writeFileSync(
+      dying,
+      `const { workerData } = require('node:worker_threads');
+       const c = new Int32Array(workerData.control);
+       if (Atomics.compareExchange(c, 1, 0, 1) === 0 && Atomics.add(c, 0, 1) < workerData.tasks.length) {
+         require('node:fs').appendFileSync(${JSON.stringify(join(dir, 'claimed'))}, 'x');
+       }
+       throw new Error('worker died');`,
+    );
+    const load = await spawnManyThreads(800, 'futex');
+    const control = await sampleMachineOnce({ procRoot: '/proc' });
+    for (let i = 0; i < 5 && !existsSync(join(dir, 'claimed')); i++) {
+      const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: dying, minThreadsForWorker: 0 });
+      expect(waitsOf(shared, [load])).toEqual(waitsOf(control, [load]));
+      expect(shared.stats.processes).toBeGreaterThan(control.stats.processes - 5);
+      expect(shared.stats.readers).toBe(1);
+    }
+    expect(existsSync(join(dir, 'claimed')), 'the dying worker never claimed a task in 5 samples').toBe(true);
+    await load.stop();
+  }, 60_000);
+});
