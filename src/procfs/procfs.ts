@@ -107,7 +107,7 @@ function readBounded(fullPath: string, flags: number, maxBytes: number, requireR
 }
 
 /** Files re-read every sample and worth keeping open: per task, per process, and the machine's. */
-const KEEPABLE_PATH = /^(?:\d+\/(?:task\/\d+\/)?(?:stat|status|wchan|syscall|schedstat|io|limits|cgroup)|\d+\/net\/(?:snmp|netstat|unix|tcp6?|udp6?)|pressure\/(?:cpu|memory|io|irq)|uptime)$/;
+const KEEPABLE_PATH = /^(?:\d+\/(?:task\/\d+\/)?(?:stat|status|wchan|syscall|schedstat|io|limits|cgroup)|\d+\/net\/(?:snmp|netstat|unix|tcp6?|udp6?)|pressure\/(?:cpu|memory|io|irq)|uptime|cgroup:.*(?:memory\.(?:current|max|high|events)|(?:cpu|memory|io|irq)\.pressure))$/;
 
 /**
  * Keeps up to `limit` /proc files open across samples and re-reads them at offset 0: an
@@ -161,7 +161,8 @@ class KeptFiles {
 }
 
 function checkRelative(path: string): string | null {
-  if (path.startsWith('/') || path.split('/').some((part) => part === '..')) {
+  // Runs before every read: no split, no allocation.
+  if (path.startsWith('/') || path === '..' || path.startsWith('../') || path.endsWith('/..') || path.includes('/../')) {
     return `path ${JSON.stringify(path)} leaves the root`;
   }
   return null;
@@ -211,7 +212,7 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
       if (cgroupRoot === null) {
         return fail({ kind: 'unsupported', path: `cgroup:${path}`, message: 'no cgroup v2 hierarchy is mounted' });
       }
-      const result = readUnder(cgroupRoot, path, maxBytes);
+      const result = kept ? under(cgroupRoot, path, (full) => kept.read(full, `cgroup:${path}`, flags, maxBytes)) : readUnder(cgroupRoot, path, maxBytes);
       return result.ok ? result : fail({ ...result.error, path: `cgroup:${path}`, kind: result.error.kind === 'vanished' ? 'unsupported' : result.error.kind });
     },
   };

@@ -44,3 +44,8 @@ export function readNetTables(fs: ProcFs, pid: number, socketInodes?: ReadonlySe
 export function readNetCounters(fs: ProcFs, pid: number): NetCounters {
   return { snmp: read(fs, `${pid}/net/snmp`, parseSnmp), netstat: read(fs, `${pid}/net/netstat`, parseSnmp) };
 }
+
+/** Counters deliberately not read (the process has no socket): not a gap, never reported. */
+export function skippedNetCounters(pid: number): NetCounters {
+  return { snmp: skipped(`${pid}/net/snmp`), netstat: skipped(`${pid}/net/netstat`) };
+}

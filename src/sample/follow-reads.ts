@@ -4,7 +4,7 @@ import { archFromNode } from '../session/host.js';
 import { waitCall } from '../follow/wait-call.js';
 import { readChildTree, scanParents, type ChildrenSnapshot } from '../readers/children.js';
 import { readCgroupMemory, type CgroupMemory } from '../readers/memory.js';
-import { readNetCounters, readNetTables, type NetCounters, type NetTables } from '../readers/net.js';
+import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from '../readers/net.js';
 import { scanInodeOwners, type InodeOwnerScan } from '../readers/owners.js';
 import type { ProcessSnapshot } from './types.js';
 import { isSkipped } from '../procfs/errors.js';
@@ -130,7 +130,9 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
   const pid = proc.pid;
   const socketInodes = new Set((proc.fds.ok ? proc.fds.value : []).flatMap((f) => (f.target.type === 'socket' && f.target.inode !== null ? [f.target.inode] : [])));
   const net = socketInodes.size > 0 ? readNetTables(fs, pid, socketInodes) : null;
-  const netCounters = readNetCounters(fs, pid);
+  // The namespace's TCP counters speak only for a process with sockets (the network branch
+  // shows nothing for one without); net/snmp is also one of the dearest files to read.
+  const netCounters = socketInodes.size > 0 ? readNetCounters(fs, pid) : skippedNetCounters(pid);
   const cgroupMemory = cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null;
 
   const { wanted, candidates } = wantedInodes(proc, arch, net);

@@ -44,17 +44,21 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
   const tagged = (lines: readonly Line[]) => lines.map((l) => toTags(l, options.colors)).join('\n');
   // Most of a frame is what the last one was: touch a box only where something changed,
   // so blessed re-parses and re-lays out as little as possible each tick.
-  const last = new Map<Box, { rect: string; label: string; content: string; visible: boolean }>();
+  const last = new Map<Box, { rect: Rect | null; label: string; content: string; visible: boolean }>();
   const memo = (b: Box) => {
     let m = last.get(b);
-    if (!m) last.set(b, (m = { rect: '', label: '', content: '', visible: false }));
+    if (!m) last.set(b, (m = { rect: null, label: '', content: '', visible: false }));
     return m;
   };
+  // What this frame changed: boxes with new text or a new label only, or anything that moves,
+  // shows or hides a box (then every box is drawn again: the old place of a box must be cleared).
+  const changedText = new Set<Box>();
+  let layoutChanged = true;
   const place = (b: Box, r: Rect) => {
     const m = memo(b);
-    const key = `${r.top},${r.left},${r.width},${r.height}`;
-    if (m.rect === key) return;
-    m.rect = key;
+    if (m.rect && m.rect.top === r.top && m.rect.left === r.left && m.rect.width === r.width && m.rect.height === r.height) return;
+    m.rect = r;
+    layoutChanged = true;
     b.top = r.top;
     b.left = r.left;
     b.width = r.width;
@@ -62,12 +66,15 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
   };
   const setContent = (b: Box, content: string) => {
     const m = memo(b);
-    if (m.content !== content) b.setContent((m.content = content));
+    if (m.content === content) return;
+    b.setContent((m.content = content));
+    changedText.add(b);
   };
   const setVisible = (b: Box, visible: boolean) => {
     const m = memo(b);
     if (m.visible === visible) return;
     m.visible = visible;
+    layoutChanged = true;
     if (visible) b.show();
     else b.hide();
   };
@@ -75,9 +82,32 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
     place(b, r);
     const label = ` ${toTags([{ text: p.title, tone: p.titleTone ?? 'bold' }], options.colors)} `;
     const m = memo(b);
-    if (m.label !== label) b.setLabel((m.label = label));
+    if (m.label !== label) {
+      // The label is a child of the box, painted over its top border with it.
+      b.setLabel((m.label = label));
+      changedText.add(b);
+    }
     setContent(b, tagged(p.lines));
     setVisible(b, true);
+  };
+  /**
+   * blessed's screen.render() lays out and paints every box, then sends what differs. When
+   * only the text of some boxes changed (the usual tick: a new PSI point, new rates), paint
+   * just those boxes and compare just their rows: the boxes do not overlap (the overlay and
+   * the too-small message always take the full path).
+   */
+  const render = () => {
+    if (layoutChanged || memo(overlay).visible || memo(message).visible) {
+      screen.render();
+    } else {
+      for (const b of changedText) {
+        b.render();
+        const r = memo(b).rect;
+        if (r) screen.draw(r.top, Math.min(Number(screen.height), r.top + r.height) - 1);
+      }
+    }
+    layoutChanged = false;
+    changedText.clear();
   };
   const all = [header, status, overlay, message, ...Object.values(panels)];
 
@@ -105,7 +135,7 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
           overlay.setFront();
         } else setVisible(overlay, false);
       }
-      screen.render();
+      render();
     },
     onKey(handler) {
       screen.on('keypress', (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => {
@@ -114,7 +144,11 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
       });
     },
     onResize(handler) {
-      screen.on('resize', handler);
+      screen.on('resize', () => {
+        // blessed has reallocated its buffers: the next frame paints everything.
+        layoutChanged = true;
+        handler();
+      });
     },
     destroy() {
       if (destroyed) return;
