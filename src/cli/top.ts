@@ -27,7 +27,7 @@ export async function runTop(options: TopOptions): Promise<number> {
 
 /** `top --once`: one sample of the whole machine, grouped. */
 export function runOnce(options: { json: boolean; all: boolean; procRoot: string }): number {
-  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity });
+  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity, excludePids: [process.pid] });
   const sample = sampler.sample();
   sampler.close();
   const window = groupWindow([sample]);

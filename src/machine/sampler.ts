@@ -88,6 +88,7 @@ export class MachineSamplerCore implements MachineSampler {
     const pressure = readSystemPressure(this.procFs);
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    const excluded = this.options.excludePids ?? [];
     return {
       tMonoMs: times.tMonoMs,
       tWallMs: times.tWallMs,
@@ -104,6 +105,7 @@ export class MachineSamplerCore implements MachineSampler {
         cpuMs: (cpu.user + cpu.system) / 1000,
         listRefreshed,
       },
+      ...(excluded.length > 0 ? { excludedPids: excluded } : {}),
     };
   }
 
@@ -113,10 +115,11 @@ export class MachineSamplerCore implements MachineSampler {
 
   private relist(now: number): void {
     const filter = this.options.pids ? new Set(this.options.pids) : null;
+    const excluded = new Set(this.options.excludePids);
     const tasks: Task[] = [];
     const live = new Set<number>();
     for (const pid of this.source.listPids()) {
-      if (filter && !filter.has(pid)) continue;
+      if ((filter && !filter.has(pid)) || excluded.has(pid)) continue;
       const tids = this.source.listTids(pid);
       if (tids === null || tids.length === 0) continue;
       tasks.push({ pid, tids });
