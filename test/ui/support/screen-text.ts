@@ -66,6 +66,12 @@ export class RecordingSurface implements Surface {
   press(k: KeyPress) {
     this.keyHandler?.(k);
   }
+  /** Press a key, let the coalesced redraw happen, and read the screen. */
+  async pressAndRead(k: KeyPress): Promise<string> {
+    this.press(k);
+    await new Promise<void>((r) => setImmediate(r));
+    return this.text();
+  }
   resize(cols: number, rows: number) {
     this.cols = cols;
     this.rows = rows;
