@@ -153,6 +153,19 @@ describe('top dashboard view', () => {
     expect(draw(paused).text).toMatch(/LIVE 5\.0 Hz\s+PAUSED\s+whole machine/);
   });
 
+  it('shows system PSI with history and one line per top-level cgroup, over the threshold in the title', () => {
+    const ok = (avg10: number) => ({ ok: true as const, value: { some: { avg10, avg60: 0, avg300: 0, total: 0 }, full: { avg10: 0, avg60: 0, avg300: 0, total: 0 } } });
+    const psi: PressureSet = { cpu: ok(34.2), memory: ok(0), io: ok(1.5), irq: none };
+    const s = samples.map((x) => ({ ...x, pressure: psi }));
+    const cgroups = [{ path: 'system.slice', pressure: psi }, { path: 'a-very-long-cgroup-name-that-goes-on.slice', pressure: { ...psi, cpu: ok(3) } }];
+    const { text } = draw(initialTopState(), { samples: s, cgroups, history: { cpu: [5, 34.2], memory: [0, 0], io: [1, 1.5], irq: [] } });
+    expect(text).toMatch(/┌─ PSI — contended: system cpu 34\.2 %, system\.slice cpu 34\.2 % > 10 % ─/);
+    expect(text).toMatch(/│cpu\s+34\.2\s+▂█│/);
+    expect(text).not.toMatch(/│irq/);
+    expect(text).toMatch(/│system\.slice\s+34\.2\s+0\.0\s+1\.5/);
+    expect(text).toMatch(/│a-very-long-cgroup-name… +3\.0\s+0\.0\s+1\.5/);
+  });
+
   it('a terminal smaller than 80×24 gets the message attach gives, pointing to top --once', () => {
     const { frame, text } = draw(initialTopState(), {}, 79, 30);
     expect(frame.kind).toBe('too-small');

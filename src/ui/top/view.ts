@@ -193,14 +193,14 @@ function psiLines(inputs: TopInputs, width: number): Line[] {
   }
   const cgroups = inputs.cgroups ?? [];
   if (cgroups.length > 0) {
-    const nameWidth = Math.min(24, Math.max(...cgroups.map((c) => terminalSafe(c.path).length)) + 2);
+    const nameWidth = Math.min(25, Math.max(...cgroups.map((c) => terminalSafe(c.path).length)) + 1);
     out.push(line(seg(`cgroups (top level), ${resources.join(' / ')} avg10 %`, 'dim')));
     for (const c of cgroups) {
       const values = resources.map((r) => {
         const v = judgedAvg10(c.pressure, r);
         return seg(num(v).padStart(6), v !== null && v > inputs.threshold ? 'bad' : 'plain');
       });
-      out.push(line(padEnd(terminalSafe(c.path), nameWidth), ...values));
+      out.push(line(column(c.path, nameWidth), ...values));
     }
   }
   return out;
