@@ -68,19 +68,20 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   checkTarget(outDir);
   atTarget(outDir, () => mkdirSync(dirname(outDir), { recursive: true }));
   const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
-  // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
-  atTarget(outDir, () => {
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true, mode: 0o700 });
-  });
   const cleanup = () => rmSync(tmp, { recursive: true, force: true });
   // Interrupted: remove the partial capture, exit as the signal would have (128 + its number).
+  // Listening before the directory exists: a signal sent as soon as it appears still cleans up.
   const onSignal = (signal: NodeJS.Signals) => {
     cleanup();
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
   for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
+    // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
+    atTarget(outDir, () => {
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true, mode: 0o700 });
+    });
     const host = liveHostFacts(options.fs);
     const recorded: RecordedSample[] = [];
     const errorCounts: Record<string, number> = {};

@@ -29,7 +29,7 @@ export async function runTop(options: TopOptions): Promise<number> {
 
 /** `top --once`: one sample of the whole machine, grouped. */
 export async function runOnce(options: { json: boolean; all: boolean; procRoot: string; sampleWorker?: string }): Promise<number> {
-  const sample = await sampleMachineOnce({ procRoot: options.procRoot, workerScript: options.sampleWorker });
+  const sample = await sampleMachineOnce({ procRoot: options.procRoot, workerScript: options.sampleWorker, excludePids: [process.pid] });
   const window = groupWindow([sample]);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(machineSampleJson(window, sample))}\n`);

@@ -17,6 +17,8 @@ export interface MachineCaptureOptions {
   readonly intervalMs: number;
   /** Only these processes (say so in meta); default every process. */
   readonly pids?: readonly number[];
+  /** Leave these processes out (the capturing proctriage's own). */
+  readonly excludePids?: readonly number[];
   readonly scenario?: string;
   readonly howMade: string;
 }
@@ -41,7 +43,7 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
       if (i > 0) await sleep(options.intervalMs);
       const recorder = new RecordingProcFs(live);
       recorder.readText('sys/kernel/osrelease');
-      const sample = createProcFsMachineSampler(recorder, { arch: host.arch, pids: options.pids, cgroupPressureEveryMs: 0 }).sample();
+      const sample = createProcFsMachineSampler(recorder, { arch: host.arch, pids: options.pids, excludePids: options.excludePids, cgroupPressureEveryMs: 0 }).sample();
       recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
       samples.push(sample);
     }

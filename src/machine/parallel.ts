@@ -47,10 +47,12 @@ export interface OnceOptions {
   readonly workerScript?: string;
   /** Share the sample only from this many threads (default PARALLEL_MIN_THREADS). */
   readonly minThreadsForWorker?: number;
+  /** Processes left out (proctriage's own); see MachineSamplerOptions.excludePids. */
+  readonly excludePids?: readonly number[];
 }
 
 export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSample> {
-  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity });
+  const sampler = createMachineSampler({ procRoot: options.procRoot, cgroupPressureEveryMs: Infinity, excludePids: options.excludePids });
   try {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();

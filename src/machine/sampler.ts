@@ -130,6 +130,7 @@ export class MachineSamplerCore implements MachineSampler {
     const pressure = readSystemPressure(this.procFs);
     const wallMs = performance.now() - parts.t0;
     const cpu = process.cpuUsage(parts.cpu0);
+    const excluded = this.options.excludePids ?? [];
     return {
       tMonoMs: parts.times.tMonoMs,
       tWallMs: parts.times.tWallMs,
@@ -147,6 +148,7 @@ export class MachineSamplerCore implements MachineSampler {
         listRefreshed: parts.listRefreshed,
         readers: parts.readers ?? 1,
       },
+      ...(excluded.length > 0 ? { excludedPids: excluded } : {}),
     };
   }
 
@@ -161,10 +163,11 @@ export class MachineSamplerCore implements MachineSampler {
 
   private relist(now: number): void {
     const filter = this.options.pids ? new Set(this.options.pids) : null;
+    const excluded = new Set(this.options.excludePids);
     const tasks: Task[] = [];
     const live = new Set<number>();
     for (const pid of this.source.listPids()) {
-      if (filter && !filter.has(pid)) continue;
+      if ((filter && !filter.has(pid)) || excluded.has(pid)) continue;
       const tids = this.source.listTids(pid);
       if (tids === null || tids.length === 0) continue;
       tasks.push({ pid, tids });

@@ -70,6 +70,8 @@ export interface MachineSample {
   /** PSI of each top-level cgroup v2 directory; null when not read in this sample (or no cgroup v2). */
   readonly cgroupPressure: readonly CgroupPressure[] | null;
   readonly stats: MachineSampleStats;
+  /** Processes left out on purpose (proctriage's own: `excludePids`), not counted in stats; absent when none. */
+  readonly excludedPids?: readonly number[];
 }
 
 /** Threads are grouped by these three. */
@@ -119,6 +121,11 @@ export interface MachineSamplerOptions {
   readonly readSyscall?: 'always' | 'when-needed';
   /** Only these processes (for a filtered capture); default every process. */
   readonly pids?: readonly number[];
+  /**
+   * Leave these processes out (top and sample pass `process.pid`: the sampler's own threads
+   * would otherwise show as a running `node`); the sample names them in `excludedPids`.
+   */
+  readonly excludePids?: readonly number[];
 }
 
 export interface MachineSampler {

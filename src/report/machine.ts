@@ -3,6 +3,7 @@ import type { Group, MachineSample, MachineWindow } from '../machine/types.js';
 import { PSI_RESOURCES, type PressureSet } from '../sample/types.js';
 import { padEnd } from './format.js';
 import type { Style } from './style.js';
+import { terminalSafe } from './terminal-safe.js';
 
 /** PSI `some avg10` per resource (irq: `full`), or why it is missing: one line of text. */
 export function pressureLine(pressure: PressureSet): string {
@@ -28,15 +29,38 @@ export interface MachineTextOptions {
   readonly heading: string;
 }
 
-function groupLine(g: Group, style: Style): string {
-  const avg = g.avgActive >= 10 ? g.avgActive.toFixed(1) : g.avgActive.toFixed(2);
-  const kind = g.kind === 'running' ? style.green(padEnd(g.kind, 16)) : isDState(g) ? style.red(padEnd(g.kind, 16)) : padEnd(g.kind, 16);
-  const pids = g.pids.length === 1 ? `pid ${g.pids[0]}` : `${g.pids.length} processes`;
-  return `${avg.padStart(8)}  ${kind}${padEnd(g.function ?? '-', 26)}${padEnd(g.comm, 20)}${pids}`;
+/**
+ * A column: `text` with control characters shown as `\xNN` (a comm is whatever a process named
+ * itself), cut with `…` to `width - 1` characters and padded to `width`, so a long comm or
+ * kernel function never runs into the next column. Escaping comes first: the escaped text is
+ * what takes room on the screen.
+ */
+export function column(text: string, width: number): string {
+  return `${padEnd(terminalSafe(text), width - 1)} `;
 }
 
-function isDState(g: Group): boolean {
+/** Column widths of a group row in the text report (the dashboard fits its own to the screen). */
+export const GROUP_WIDTHS = { kind: 16, function: 27, comm: 20 } as const;
+
+/** A group's average active threads: two decimals, one from 10 on. */
+export function formatAvg(avg: number): string {
+  return avg >= 10 ? avg.toFixed(1) : avg.toFixed(2);
+}
+
+/** `pid 1234` for a group of one process, else how many. */
+export function groupProcesses(g: Pick<Group, 'pids'>): string {
+  return g.pids.length === 1 ? `pid ${g.pids[0]}` : `${g.pids.length} processes`;
+}
+
+/** Running and D-state (uninterruptible) groups are the ones to look at first. */
+export function isDState(g: Pick<Group, 'kind'>): boolean {
   return groupRank(g.kind) === 1;
+}
+
+function groupLine(g: Group, style: Style): string {
+  const kindCell = column(g.kind, GROUP_WIDTHS.kind);
+  const kind = g.kind === 'running' ? style.green(kindCell) : isDState(g) ? style.red(kindCell) : kindCell;
+  return `${formatAvg(g.avgActive).padStart(8)}  ${kind}${column(g.function ?? '-', GROUP_WIDTHS.function)}${column(g.comm, GROUP_WIDTHS.comm)}${groupProcesses(g)}`;
 }
 
 /** The distribution as a table: average active threads per (kind, function, comm). */
@@ -49,7 +73,7 @@ export function renderMachineText(window: MachineWindow, last: MachineSample, op
   out.push(style.bold(options.heading));
   out.push(`threads ${window.avgThreads.toFixed(0)} in ${last.stats.processes} processes · PSI some avg10: ${pressureLine(last.pressure)}`);
   out.push('');
-  out.push(style.dim(`${'avg act'.padStart(8)}  ${padEnd('wait', 16)}${padEnd('kernel function', 26)}${padEnd('comm', 20)}processes`));
+  out.push(style.dim(`${'avg act'.padStart(8)}  ${column('wait', GROUP_WIDTHS.kind)}${column('kernel function', GROUP_WIDTHS.function)}${column('comm', GROUP_WIDTHS.comm)}processes`));
   for (const g of shown.slice(0, max)) out.push(groupLine(g, style));
   const rest = shown.slice(max);
   if (rest.length > 0) {
@@ -61,7 +85,16 @@ export function renderMachineText(window: MachineWindow, last: MachineSample, op
     const sum = idle.reduce((s, g) => s + g.avgActive, 0);
     out.push(style.dim(`${sum.toFixed(1).padStart(8)}  idle kernel threads in ${idle.length} groups (hidden; --all shows them)`));
   }
+  const self = excludedNote(last);
+  if (self) out.push(style.dim(`${' '.repeat(10)}${self}`));
   return `${out.join('\n')}\n`;
+}
+
+/** What the sampler left out on purpose, in words; null when nothing was. */
+export function excludedNote(sample: Pick<MachineSample, 'excludedPids'>): string | null {
+  const pids = sample.excludedPids ?? [];
+  if (pids.length === 0) return null;
+  return `proctriage's own threads are excluded (pid ${pids.join(', ')})`;
 }
 
 /** `top --once --json`: every thread of the one sample, and the groups. */
@@ -73,6 +106,7 @@ export function machineSampleJson(window: MachineWindow, sample: MachineSample):
     pressure: pressureJson(sample.pressure),
     groups: window.groups,
     threads: sample.threads,
+    excludedPids: sample.excludedPids ?? [],
   };
 }
 
@@ -86,5 +120,6 @@ export function machineWindowJson(window: MachineWindow, last: MachineSample, hz
     avgThreads: window.avgThreads,
     pressure: pressureJson(last.pressure),
     groups: window.groups,
+    excludedPids: last.excludedPids ?? [],
   };
 }

@@ -1,10 +1,9 @@
 import type { Widgets } from 'blessed';
-import { PANEL_IDS, type PanelId, type Rect } from './layout.js';
+import type { Rect } from './layout.js';
 import type { KeyPress } from './keys.js';
-import type { Surface } from './surface.js';
+import type { ScreenFrame, Surface } from './surface.js';
 import { toTags } from './tags.js';
 import type { Line, PanelModel } from './text.js';
-import type { Frame } from './view-models.js';
 
 type Box = Widgets.BoxElement;
 
@@ -13,7 +12,7 @@ export interface BlessedSurfaceOptions {
   readonly title: string;
 }
 
-/** The only blessed code: boxes placed from the layout's rects, filled with tagged lines. */
+/** The only blessed code: boxes placed from the layout's rects, filled with tagged lines (attach and top). */
 export async function openBlessedSurface(options: BlessedSurfaceOptions): Promise<Surface> {
   const blessed = (await import('blessed')).default;
   const screen = blessed.screen({
@@ -36,9 +35,15 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
     blessed.box({ parent: screen, tags: true, wrap: false, hidden: true, ...(bordered ? { border, style } : {}) });
   const header = box(false);
   const status = box(false);
-  const panels = Object.fromEntries(PANEL_IDS.map((id) => [id, box(true)])) as Record<PanelId, Box>;
   const overlay = box(true);
   const message = box(false);
+  // A bordered box per panel id, made when a frame first names it.
+  const panels = new Map<string, Box>();
+  const panel = (id: string): Box => {
+    let b = panels.get(id);
+    if (!b) panels.set(id, (b = box(true)));
+    return b;
+  };
   let destroyed = false;
 
   const tagged = (lines: readonly Line[]) => lines.map((l) => toTags(l, options.colors)).join('\n');
@@ -109,14 +114,14 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
     layoutChanged = false;
     changedText.clear();
   };
-  const all = [header, status, overlay, message, ...Object.values(panels)];
+  const all = () => [header, status, overlay, message, ...panels.values()];
 
   return {
     size: () => ({ cols: Number(screen.width), rows: Number(screen.height) }),
-    draw(frame: Frame) {
+    draw(frame: ScreenFrame) {
       if (destroyed) return;
       if (frame.kind === 'too-small') {
-        for (const b of all) if (b !== message) setVisible(b, false);
+        for (const b of all()) if (b !== message) setVisible(b, false);
         place(message, { top: 0, left: 0, width: Number(screen.width), height: Number(screen.height) });
         setContent(message, tagged(frame.lines));
         setVisible(message, true);
@@ -129,7 +134,11 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
         place(status, layout.status);
         setContent(status, tagged([frame.status]));
         setVisible(status, true);
-        for (const id of PANEL_IDS) fill(panels[id], layout.panels[id], frame.panels[id]);
+        for (const [id, b] of panels) if (!(id in frame.panels)) setVisible(b, false);
+        for (const [id, p] of Object.entries(frame.panels)) {
+          const rect = layout.panels[id];
+          if (rect) fill(panel(id), rect, p);
+        }
         if (frame.overlay) {
           fill(overlay, layout.body, frame.overlay);
           overlay.setFront();

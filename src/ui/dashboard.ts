@@ -1,10 +1,13 @@
 import type { Feed, FeedView } from './feeds.js';
 import { intentForKey, type Intent, type KeyPress } from './keys.js';
+import { ScreenLoop, type DashboardExit } from './loop.js';
 import type { HostInfo } from './panels/header.js';
 import type { Row } from './panels/threads.js';
 import { initialState, reduce, type UiState } from './state.js';
 import type { Surface } from './surface.js';
 import { composeFrame } from './view-models.js';
+
+export type { DashboardExit } from './loop.js';
 
 export interface DashboardOptions {
   readonly feed: Feed;
@@ -19,32 +22,19 @@ export interface DashboardOptions {
   readonly startIndex?: number;
 }
 
-/** How a run ended: a key (0), a signal (128 + n), or an error to report after the terminal is back. */
-export type DashboardExit = { readonly code: number } | { readonly error: unknown };
-
-const SIGNAL_CODES: Readonly<Record<string, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
-
 /**
  * One loop, one render per tick. Live: a timer samples the process every interval and draws
  * once; keys change the UI state and ask for one coalesced redraw. Views never read /proc:
  * everything drawn comes from the feed's session step.
  */
-export class Dashboard {
+export class Dashboard extends ScreenLoop {
   private ui: UiState;
   private rows: readonly Row[] = [];
   private pageSize = 1;
-  private host: HostInfo | null = null;
-  private hostError: string | null = null;
   private message: string | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private renderPending: NodeJS.Immediate | null = null;
-  private finished = false;
-  private settle: (exit: DashboardExit) => void = () => {};
-  private readonly cleanups: (() => void)[] = [];
-  /** Frames drawn so far (one per tick, plus one per burst of keys). */
-  renders = 0;
 
   constructor(private readonly options: DashboardOptions) {
+    super(options.surface);
     const { feed } = options;
     this.ui =
       feed.mode === 'replay'
@@ -54,17 +44,12 @@ export class Dashboard {
 
   /** Draw the first frame, start the loop; resolves when the user quits (or a signal or error ends it). */
   run(): Promise<DashboardExit> {
-    const done = new Promise<DashboardExit>((resolve) => (this.settle = resolve));
-    const { surface } = this.options;
-    surface.onKey((key) => this.guard(() => this.onKey(key)));
-    surface.onResize(() => this.guard(() => this.requestRender()));
-    this.installProcessGuards();
-    this.guard(() => {
+    return this.loop(() => {
       this.render();
-      this.startHostInfo();
-      if (this.options.feed.mode === 'live') this.schedule(this.options.intervalMs);
+      if (this.options.feed.mode !== 'live') return;
+      this.startHostInfo(this.options.hostInfo);
+      this.schedule(this.options.intervalMs);
     });
-    return done;
   }
 
   /** Apply one key as the terminal would deliver it (also the tests' entry point). */
@@ -123,24 +108,8 @@ export class Dashboard {
     this.requestRender();
   }
 
-  private startHostInfo(): void {
-    const read = this.options.hostInfo;
-    if (!read || this.options.feed.mode !== 'live') return;
-    read().then(
-      (h) => {
-        this.host = h;
-        if (!this.finished) this.requestRender();
-      },
-      (err: unknown) => {
-        this.hostError = `unknown (${err instanceof Error ? err.message : String(err)})`;
-        if (!this.finished) this.requestRender();
-      },
-    );
-  }
-
   /** Live: sample then draw. Replay while playing: next sample then draw. */
-  private tick(): void {
-    this.timer = null;
+  protected tick(): void {
     const { feed, intervalMs } = this.options;
     if (feed.mode === 'live') {
       if (this.ui.paused || feed.ended) return;
@@ -161,36 +130,14 @@ export class Dashboard {
     this.render();
   }
 
-  private schedule(delayMs: number): void {
-    this.clearTimer();
-    if (this.finished) return;
-    this.timer = setTimeout(() => this.guard(() => this.tick()), delayMs);
-  }
-
-  private clearTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  private requestRender(): void {
-    if (this.renderPending || this.finished) return;
-    this.renderPending = setImmediate(() => {
-      this.renderPending = null;
-      this.guard(() => this.render());
-    });
-  }
-
   private view(): FeedView {
     const { feed } = this.options;
     return feed.mode === 'live' ? feed.view() : feed.view(this.ui.replayIndex);
   }
 
-  private render(): void {
+  protected render(): void {
     if (this.finished) return;
-    if (this.renderPending) {
-      clearImmediate(this.renderPending);
-      this.renderPending = null;
-    }
+    this.cancelPendingRender();
     const { feed, surface, intervalMs, userName } = this.options;
     const { step, psi } = this.view();
     const diagnosis = step.diagnosis;
@@ -220,41 +167,5 @@ export class Dashboard {
     this.pageSize = composed.pageSize;
     this.renders++;
     surface.draw(composed.frame);
-  }
-
-  /** Run a callback; any exception ends the dashboard (terminal restored first), never a half-drawn screen. */
-  private guard(fn: () => void): void {
-    try {
-      fn();
-    } catch (error) {
-      this.finish({ error });
-    }
-  }
-
-  private installProcessGuards(): void {
-    const on = (event: string, handler: (...args: unknown[]) => void) => {
-      process.on(event, handler);
-      this.cleanups.push(() => process.removeListener(event, handler));
-    };
-    for (const [signal, code] of Object.entries(SIGNAL_CODES)) on(signal, () => this.finish({ code }));
-    // Our listeners also keep blessed's own (exit 1 with a stack, or exit 0) from running.
-    on('uncaughtException', (error) => this.finish({ error }));
-    on('unhandledRejection', (error) => this.finish({ error }));
-    on('exit', () => this.options.surface.destroy());
-  }
-
-  /** Stop everything and restore the terminal; the first call wins. */
-  finish(exit: DashboardExit): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.clearTimer();
-    if (this.renderPending) clearImmediate(this.renderPending);
-    this.renderPending = null;
-    try {
-      this.options.surface.destroy();
-    } finally {
-      for (const c of this.cleanups.splice(0)) c();
-      this.settle(exit);
-    }
   }
 }

@@ -1,13 +1,39 @@
 import type { KeyPress } from './keys.js';
-import type { Frame } from './view-models.js';
+import type { Rect } from './layout.js';
+import type { Line, PanelModel } from './text.js';
+
+/** Where a full-screen frame puts its parts (attach's layout is one; top has its own). */
+export interface ScreenLayout {
+  readonly header: Rect;
+  readonly status: Rect;
+  /** The area below the header and above the status line (overlays cover it). */
+  readonly body: Rect;
+  readonly panels: Readonly<Record<string, Rect>>;
+}
 
 /**
- * Where frames are drawn. The dashboard talks only to this: blessed behind it in a terminal,
+ * What a surface draws: a message when the terminal is too small, else a header, bordered
+ * panels, a status line and an optional overlay (help, detail) over the body. Attach's and
+ * top's frames are both of this shape, so both look alike and draw through the same code.
+ */
+export type ScreenFrame =
+  | { readonly kind: 'too-small'; readonly lines: readonly Line[] }
+  | {
+      readonly kind: 'dashboard';
+      readonly layout: ScreenLayout;
+      readonly header: readonly Line[];
+      readonly status: Line;
+      readonly panels: Readonly<Record<string, PanelModel>>;
+      readonly overlay: PanelModel | null;
+    };
+
+/**
+ * Where frames are drawn. The dashboards talk only to this: blessed behind it in a terminal,
  * a plain recorder in tests.
  */
 export interface Surface {
   size(): { cols: number; rows: number };
-  draw(frame: Frame): void;
+  draw(frame: ScreenFrame): void;
   onKey(handler: (key: KeyPress) => void): void;
   onResize(handler: () => void): void;
   /** Restore the terminal. Safe to call more than once, and from an `exit` handler (synchronous). */

@@ -2,7 +2,7 @@ import type { Diagnosis } from '../diagnose/types.js';
 import type { Sample } from '../sample/types.js';
 import type { SessionEnd } from '../session/session.js';
 import type { KeyMode } from './keys.js';
-import { computeLayout, inner, PANEL_IDS, type Layout, type PanelId, type TooSmall } from './layout.js';
+import { computeLayout, inner, PANEL_IDS, type Layout, type PanelId, type Rect, type TooSmall } from './layout.js';
 import { detailLines, detailPanel, type DetailInput } from './panels/detail.js';
 import { headerLines, type HeaderInput } from './panels/header.js';
 import { pressurePanel, type PsiPoint } from './panels/pressure.js';
@@ -11,6 +11,7 @@ import { helpLines, statusLine } from './panels/status.js';
 import { rowThread, tableRows, threadsPanel, type Row } from './panels/threads.js';
 import { treeLines, treePanel } from './panels/tree.js';
 import { reconcile, type UiState } from './state.js';
+import type { ScreenFrame } from './surface.js';
 import { fitPanel, line, seg, type Line, type PanelModel } from './text.js';
 
 /** Everything one frame is drawn from. */
@@ -28,17 +29,10 @@ export interface FrameInput {
   readonly message: string | null;
 }
 
+/** attach's frame: a ScreenFrame with its own layout and panels; the overlay is help, thread detail or the whole tree. */
 export type Frame =
-  | { readonly kind: 'too-small'; readonly layout: TooSmall; readonly lines: readonly Line[] }
-  | {
-      readonly kind: 'dashboard';
-      readonly layout: Layout;
-      readonly header: readonly Line[];
-      readonly status: Line;
-      readonly panels: Readonly<Record<PanelId, PanelModel>>;
-      /** Help, thread detail or the whole tree, drawn over the body. */
-      readonly overlay: PanelModel | null;
-    };
+  | (Extract<ScreenFrame, { kind: 'too-small' }> & { readonly layout: TooSmall })
+  | (Extract<ScreenFrame, { kind: 'dashboard' }> & { readonly layout: Layout; readonly panels: Readonly<Record<PanelId, PanelModel>> });
 
 export interface ComposedFrame {
   readonly frame: Frame;
@@ -48,12 +42,13 @@ export interface ComposedFrame {
   readonly pageSize: number;
 }
 
-export function tooSmallLines(t: TooSmall): Line[] {
+/** The too-small message; `instead` is the one-shot command that fits anywhere. */
+export function tooSmallLines(t: TooSmall, instead = 'proctriage triage PID'): Line[] {
   return [
     line(seg('proctriage: the terminal is too small', 'bold')),
     line(`it is ${t.cols}×${t.rows}; the dashboard needs at least ${t.needCols}×${t.needRows}.`),
     line('Enlarge the window (it re-lays out at once), or press q to quit.'),
-    line(seg('For a one-shot report that fits anywhere: proctriage triage PID', 'dim')),
+    line(seg(`For a one-shot report that fits anywhere: ${instead}`, 'dim')),
   ];
 }
 
@@ -85,19 +80,22 @@ function overlayLines(input: FrameInput, ui: UiState, detail: DetailInput, width
   }
 }
 
-/** The overlay, scrolled: returns the scroll actually used (clamped to the text). */
+/**
+ * An overlay over the body, scrolled to `wanted` (clamped to the text), its title fitted to the
+ * border: returns the scroll actually used. Attach's help, detail and tree; top's help.
+ */
+export function scrolledOverlay(o: { title: string; lines: readonly Line[] }, body: Rect, wanted: number): { panel: PanelModel; scroll: number } {
+  const size = inner(body);
+  const scroll = Math.max(0, Math.min(wanted, o.lines.length - size.height));
+  const below = o.lines.length - scroll - size.height;
+  const more = scroll > 0 || below > 0 ? ` · ${scroll + 1}–${Math.min(o.lines.length, scroll + size.height)}/${o.lines.length} PgUp PgDn` : '';
+  return { panel: { title: fitTitle(`${o.title}${more}`, body.width), lines: fitPanel(o.lines.slice(scroll), size) }, scroll };
+}
+
 function overlay(input: FrameInput, ui: UiState, detail: DetailInput, layout: Layout): { panel: PanelModel | null; scroll: number } {
   const size = inner(layout.body);
   const o = overlayLines(input, ui, detail, size.width, size.height);
-  if (!o) return { panel: null, scroll: 0 };
-  const scroll = Math.max(0, Math.min(ui.overlayScroll, o.lines.length - size.height));
-  const below = o.lines.length - scroll - size.height;
-  const more = scroll > 0 || below > 0 ? ` · ${scroll + 1}–${Math.min(o.lines.length, scroll + size.height)}/${o.lines.length} PgUp PgDn` : '';
-  return { panel: { title: `${o.title}${more}`, lines: fitPanel(o.lines.slice(scroll), size) }, scroll };
-}
-
-function fitOverlay(p: PanelModel | null, layout: Layout): PanelModel | null {
-  return p && { ...p, title: fitTitle(p.title, layout.body.width) };
+  return o ? scrolledOverlay(o, layout.body, ui.overlayScroll) : { panel: null, scroll: 0 };
 }
 
 /** Diagnosis + UI state → what every panel draws. Pure: the dashboard's only drawing logic. */
@@ -125,7 +123,7 @@ export function composeFrame(input: FrameInput): ComposedFrame {
   for (const id of PANEL_IDS) panels[id] = { ...panels[id], title: fitTitle(panels[id].title, layout.panels[id].width) };
   const header = headerLines({ ...input.header, diagnosis: d, ended: input.ended, paused: input.ui.paused }, layout.header.width);
   return {
-    frame: { kind: 'dashboard', layout, header, status: statusLine(input.mode, input.message, layout.status.width), panels, overlay: fitOverlay(over.panel, layout) },
+    frame: { kind: 'dashboard', layout, header, status: statusLine(input.mode, input.message, layout.status.width), panels, overlay: over.panel },
     ui,
     rows,
     pageSize,

@@ -78,6 +78,34 @@ describe('top --once --json on a live load', () => {
   }, 30_000);
 });
 
+describe("proctriage's own process", () => {
+  it('is left out of the samples when asked, and the sample says so', () => {
+    const own = createMachineSampler({ excludePids: [process.pid] });
+    const excluded = own.sample();
+    own.close();
+    expect(excluded.threads.filter((t) => t.pid === process.pid)).toEqual([]);
+    expect(excluded.excludedPids).toEqual([process.pid]);
+    const all = createMachineSampler();
+    const included = all.sample();
+    all.close();
+    expect(included.threads.some((t) => t.pid === process.pid)).toBe(true);
+    expect(included.excludedPids).toBeUndefined();
+  });
+
+  it('top --once, top --once --json and sample --json leave out the CLI itself and say so', async () => {
+    const json = await runCli(['top', '--once', '--json']);
+    const out = JSON.parse(json.stdout) as { excludedPids: number[]; threads: JsonThread[] };
+    expect(out.excludedPids).toHaveLength(1);
+    expect(out.excludedPids[0]).not.toBe(process.pid);
+    expect(out.threads.filter((t) => t.pid === out.excludedPids[0])).toEqual([]);
+    const text = await runCli(['top', '--once']);
+    expect(text.stdout).toMatch(/proctriage's own threads are excluded \(pid \d+\)/);
+    const sample = JSON.parse((await runCli(['sample', '--hz', '20', '--duration', '0.2', '--json'])).stdout) as { excludedPids: number[]; groups: JsonGroup[] };
+    expect(sample.excludedPids).toHaveLength(1);
+    expect(sample.groups.filter((g) => g.pids.includes(sample.excludedPids[0]!))).toEqual([]);
+  }, 30_000);
+});
+
 describe('robust under churn', () => {
   it('samples the machine while a process creates and ends hundreds of threads a second', async () => {
     const churn = await spawnThreadChurn(500);

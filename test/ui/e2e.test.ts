@@ -32,7 +32,7 @@ async function ended(pane: TmuxPane): Promise<{ code: number; screen: string }> 
 
 function terminalRestored(screen: string): boolean {
   // stty -a prints `-icanon`/`-echo` while a program holds the terminal raw.
-  return /(^|\s)icanon(\s|$)/m.test(screen) && /(^|\s)echo(\s|$)/m.test(screen) && !screen.includes('─ threads');
+  return /(^|\s)icanon(\s|$)/m.test(screen) && /(^|\s)echo(\s|$)/m.test(screen) && !screen.includes('─ threads') && !screen.includes('─ waits');
 }
 
 /** The dashboard's own pid: the node child of the pane's shell. */
@@ -40,6 +40,13 @@ function dashboardPid(pane: TmuxPane): number {
   const children = readFileSync(`/proc/${pane.pid()}/task/${pane.pid()}/children`, 'utf8').trim().split(/\s+/);
   return Number(children[0]);
 }
+
+/** Ways to end a dashboard other than q, and the exit code each gives. */
+const stops: [string, (pane: TmuxPane) => void, number][] = [
+  ['Ctrl-C', (pane) => pane.keys('C-c'), 0],
+  ['SIGTERM', (pane) => void process.kill(dashboardPid(pane), 'SIGTERM'), 143],
+  ['SIGHUP', (pane) => void process.kill(dashboardPid(pane), 'SIGHUP'), 129],
+];
 
 beforeAll(() => {
   if (!tmuxAvailable()) throw new Error('tmux is needed for the dashboard end-to-end tests (apt-get install -y tmux)');
@@ -76,11 +83,6 @@ describe('proctriage attach in tmux', () => {
     expect(terminalRestored(end.screen)).toBe(true);
   });
 
-  const stops: [string, (pane: TmuxPane) => void, number][] = [
-    ['Ctrl-C', (pane) => pane.keys('C-c'), 0],
-    ['SIGTERM', (pane) => void process.kill(dashboardPid(pane), 'SIGTERM'), 143],
-    ['SIGHUP', (pane) => void process.kill(dashboardPid(pane), 'SIGHUP'), 129],
-  ];
   it.each(stops)('%s ends it with the terminal restored', async (_, stop, code) => {
     const pane = open(`attach ${parent.pid}`);
     await pane.waitFor('waitpid');
@@ -233,7 +235,125 @@ describe('proctriage replay in tmux', () => {
   });
 });
 
+describe('proctriage top in tmux', () => {
+  // A known load: 6 threads queued on one mutex (comm `waiters`, wait futex), parked before the test goes on.
+  let queue: Spawned;
+  beforeAll(async () => {
+    queue = await spawnFutexLockQueue(6);
+  });
+  const groupRow = /^│(.)\s*\d+\.\d+ futex\s+futex_\w+\s+waiters\s/m;
+
+  /** Move the selection onto the row that matches `row` (a /m pattern), however the rows are ordered (they move with the load). */
+  async function selectRow(pane: TmuxPane, row: RegExp): Promise<string> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const rows = (await pane.waitFor(row)).split('\n');
+      const target = rows.findIndex((l) => row.test(l));
+      const selected = rows.findIndex((l) => l.startsWith('│▶'));
+      if (target === selected) return rows.join('\n');
+      if (Date.now() > deadline) throw new Error(`could not select ${String(row)}; the screen showed:\n${rows.join('\n')}`);
+      const delta = target - selected;
+      pane.keys(...Array.from({ length: Math.abs(delta) }, () => (delta > 0 ? 'Down' : 'Up')));
+      await pane.waitFor((s) => s.split('\n').findIndex((l) => l.startsWith('│▶')) !== selected, 5_000).catch(() => '');
+    }
+  }
+  const processRow = () => new RegExp(`^│.\\s+\\d+\\.\\d+\\s+${queue.pid} waiters`, 'm');
+
+  it('groups a known load, shows help on ?, lists a group\'s processes on Enter, Esc goes back, q exits cleanly', async () => {
+    const pane = open('top', { cols: 160, rows: 50 });
+    let screen = await pane.waitFor(groupRow, 20_000);
+    // attach's look: a LIVE badge, bordered panels with titles, the keys on the bottom line.
+    expect(screen).toMatch(/^ LIVE [\d.]+ Hz\s+whole machine\s+\d+ threads in \d+ processes/);
+    expect(screen).toMatch(/┌─ PSI — /);
+    expect(screen).toMatch(/┌─ waits — average active threads over \d+ samples/);
+    expect(screen).toMatch(/AVG ACT WAIT\s+KERNEL FUNCTION\s+COMM\s+PROCESSES/);
+    expect(screen).toMatch(/q quit\s+\? help\s+↑↓ j k select\s+Enter open\s+Esc back\s+p pause/);
+    // The dashboard leaves itself out, and says so; its separators are `·`, not ACS `~`.
+    expect(screen).toContain(`proctriage's own threads are excluded (pid ${dashboardPid(pane)})`);
+    expect(screen).toMatch(/excluded \(pid \d+\) · sampling uses/);
+    expect(screen).not.toContain('~');
+    expect(screen).not.toMatch(/\d !|! running/);
+
+    pane.keys('?');
+    screen = await pane.waitFor('help — ? or Esc closes');
+    expect(screen).toMatch(/Enter\s+on a group: its processes; on a process: attach to it/);
+    expect(screen).toContain('average active threads');
+    expect(screen).not.toMatch(groupRow);
+    pane.keys('Escape');
+    await pane.waitFor((s) => !s.includes('help —') && /┌─ waits/.test(s));
+
+    const before = await selectRow(pane, groupRow);
+    expect(before.split('\n').find((l) => l.startsWith('│▶'))).toMatch(groupRow);
+    pane.keys('Enter');
+    screen = await pane.waitFor(/processes in futex · futex_\w+ · waiters — Enter attaches, Esc back/);
+    expect(screen).toMatch(new RegExp(`^│.\\s+6\\.00\\s+${queue.pid} waiters`, 'm'));
+    pane.keys('Escape');
+    screen = await pane.waitFor((s) => s.includes('┌─ waits') && s.split('\n').some((l) => l.startsWith('│▶') && groupRow.test(l)));
+    expect(screen).not.toContain('processes in');
+
+    pane.keys('q');
+    const end = await ended(pane);
+    expect(end.code).toBe(0);
+    expect(terminalRestored(end.screen)).toBe(true);
+  }, 60_000);
+
+  it('Enter on a process opens attach on it; q there exits', async () => {
+    const pane = open('top', { cols: 160, rows: 50 });
+    await pane.waitFor(groupRow, 20_000);
+    await selectRow(pane, groupRow);
+    pane.keys('Enter');
+    await pane.waitFor('processes in futex');
+    await selectRow(pane, processRow());
+    pane.keys('Enter');
+    const screen = await pane.waitFor(`pid ${queue.pid} waiters`, 15_000);
+    expect(screen).toMatch(/─ threads \(7\)/);
+    pane.keys('q');
+    const end = await ended(pane);
+    expect(end.code).toBe(0);
+    expect(terminalRestored(end.screen)).toBe(true);
+  }, 60_000);
+
+  it.each(stops)('%s ends it with the terminal restored, as in attach', async (_, stop, code) => {
+    const pane = open('top');
+    await pane.waitFor('┌─ waits', 20_000);
+    stop(pane);
+    const end = await ended(pane);
+    expect(end.code).toBe(code);
+    expect(terminalRestored(end.screen)).toBe(true);
+  }, 60_000);
+
+  it('says when the terminal is too small, as attach does, and re-lays out when it grows', async () => {
+    const pane = open('top', { cols: 70, rows: 20, env: { TERM: 'screen' } });
+    const screen = await pane.waitFor('the terminal is too small', 20_000);
+    expect(screen).toContain('it is 70×20; the dashboard needs at least 80×24');
+    expect(screen).toContain('proctriage top --once');
+    pane.resize(100, 30);
+    await pane.waitFor('┌─ waits');
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  }, 60_000);
+
+  it.each(['screen', 'tmux-256color', 'xterm-256color'])('draws lines and · separators as such with TERM=%s', async (term) => {
+    const pane = open('top', { cols: 120, rows: 30, env: { TERM: term } });
+    const screen = await pane.waitFor('┌─ waits', 20_000);
+    expect(screen).toMatch(/^┌─ PSI — .*─┐$/m);
+    expect(screen).toMatch(/^└─+┘$/m);
+    expect(screen).toContain(' · ');
+    expect(screen).not.toMatch(/[~]|lqq|qqk/);
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  }, 60_000);
+});
+
 describe('without a terminal', () => {
+  it('top exits 5 with one line that points to top --once', async () => {
+    const r = await runCli(['top']);
+    expect(r.code).toBe(5);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('proctriage top --once');
+    expect(r.stdout).toBe('');
+  });
+
   it('attach exits 5 with one line that points to triage', async () => {
     const r = await runCli(['attach', String(process.pid)]);
     expect(r.code).toBe(5);

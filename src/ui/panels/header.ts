@@ -97,13 +97,17 @@ function viewLine(input: HeaderInput): Line {
   return line(...ended, 'view: ', seg('partial', 'warn'), ` — needs root: ${denied.join('; ')}`);
 }
 
-function hostLine(input: HeaderInput): Line {
+function hostOrCaptureLine(input: HeaderInput): Line {
   const r = input.replay;
   if (r) {
     return line(seg('capture ', 'dim'), `${shortTime(r.sampledAt)} · kernel ${r.kernelRelease} ${r.arch} · ${r.cpuCount} CPUs · ${r.dir}`);
   }
-  const h = input.host;
-  if (!h) return line(seg(input.hostError ? `host: ${input.hostError}` : 'host: reading…', 'dim'));
+  return hostLine(input.host, input.hostError);
+}
+
+/** The machine in one line (attach's and top's third header line). */
+export function hostLine(h: HostInfo | null, hostError: string | null): Line {
+  if (!h) return line(seg(hostError ? `host: ${hostError}` : 'host: reading…', 'dim'));
   const cpu = `${h.cpuModel ?? 'CPU'}${h.cpuCount !== null ? ` × ${h.cpuCount}` : ''}`;
   const parts = [cpu, h.memoryBytes !== null ? `${formatBytes(h.memoryBytes)} RAM` : null, h.distro, h.kernelRelease ? `kernel ${h.kernelRelease}` : null];
   return line(seg('host ', 'dim'), parts.filter((x): x is string => x !== null).join(' · '));
@@ -111,5 +115,5 @@ function hostLine(input: HeaderInput): Line {
 
 /** Three lines, no border: who, how complete the view is, and where it runs (or was captured). */
 export function headerLines(input: HeaderInput, width: number): Line[] {
-  return [processLine(input), viewLine(input), hostLine(input)].map((l) => fitLine(l, width));
+  return [processLine(input), viewLine(input), hostOrCaptureLine(input)].map((l) => fitLine(l, width));
 }

@@ -2,23 +2,36 @@ import { keyHelp, type KeyMode } from '../keys.js';
 import { SORT_LABELS, type UiState } from '../state.js';
 import { fitLine, line, seg, type Line, type Segment } from '../text.js';
 
+export type KeyList = readonly (readonly [string, string])[];
+
 /** The bottom line: a message (capture written, …) if any, then every key. */
 export function statusLine(mode: KeyMode, message: string | null, width: number): Line {
-  const keys: Segment[] = keyHelp(mode).flatMap(([k, what]) => [seg(` ${k}`, 'bold'), seg(` ${what} `)]);
+  return keysStatusLine(keyHelp(mode), message, width);
+}
+
+/** A status line for any dashboard's keys (attach's, top's). */
+export function keysStatusLine(keyList: KeyList, message: string | null, width: number): Line {
+  const keys: Segment[] = keyList.flatMap(([k, what]) => [seg(` ${k}`, 'bold'), seg(` ${what} `)]);
   const lead: Segment[] = message ? [seg(` ${message} `, 'badge'), seg(' ')] : [];
   return fitLine(line(...lead, ...keys), width);
 }
 
+/** One help line per key: the key in bold in a 12-column cell, then what it does. */
+export function keyLines(keyList: KeyList): Line[] {
+  return keyList.map(([k, what]) => line(seg(`  ${k}`.padEnd(12), 'bold'), what));
+}
+
 /** The `?` overlay: the keys, and how to read the screen. */
 export function helpLines(mode: KeyMode, ui: UiState): Line[] {
-  const keys = keyHelp(mode).map(([k, what]) => line(seg(`  ${k}`.padEnd(12), 'bold'), what));
   return [
     line(seg('keys', 'bold')),
-    ...keys,
-    line(seg('  PgUp PgDn'.padEnd(12), 'bold'), 'page through threads; scroll a long window (↑↓ too in help and the tree)'),
-    line(seg('  Home End'.padEnd(12), 'bold'), 'first / last row'),
-    line(seg('  Esc'.padEnd(12), 'bold'), 'close this window'),
-    line(seg('  Ctrl-C'.padEnd(12), 'bold'), 'quit'),
+    ...keyLines([
+      ...keyHelp(mode),
+      ['PgUp PgDn', 'page through threads; scroll a long window (↑↓ too in help and the tree)'],
+      ['Home End', 'first / last row'],
+      ['Esc', 'close this window'],
+      ['Ctrl-C', 'quit'],
+    ]),
     line(''),
     line(seg('now', 'bold'), `  sorted by ${SORT_LABELS[ui.sort]} · ${ui.grouped ? 'grouped by wait' : 'one row per thread'} · ${ui.paused ? (mode === 'live' ? 'paused' : 'stopped') : mode === 'live' ? 'sampling' : 'playing'}`),
     line(''),

@@ -2,7 +2,8 @@ import type { Diagnosis, ThreadDiagnosis, WaitGroup } from '../../diagnose/types
 import type { WaitKind } from '../../diagnose/wait-kinds.js';
 import { padEnd } from '../../report/format.js';
 import { SORT_LABELS, type SortKey, type UiState } from '../state.js';
-import { fitLine, line, padLine, plainText, seg, type Line, type PanelModel, type Size, type Tone } from '../text.js';
+import { tableView } from './table.js';
+import { line, seg, type Line, type PanelModel, type Size, type Tone } from '../text.js';
 
 export type Row =
   | { readonly type: 'thread'; readonly key: string; readonly thread: ThreadDiagnosis }
@@ -161,19 +162,12 @@ export interface ThreadsView {
 
 /** The thread table: a header, then the rows from `ui.scrollTop`, the selected one highlighted. */
 export function threadsPanel(d: Diagnosis, rows: readonly Row[], ui: UiState, size: Size): ThreadsView {
-  // One column marks the selected row, so it shows without colour or inverse video too.
   const c = columns(size.width - 1);
-  const pageSize = Math.max(1, size.height - 1);
-  const lines: Line[] = [line(' ', ...headerLine(ui.sort, c))];
-  for (const row of rows.slice(ui.scrollTop, ui.scrollTop + pageSize)) {
-    const l = row.type === 'thread' ? threadLine(row.thread, c) : groupLine(row, c);
-    lines.push(row.key === ui.selectedKey ? [seg(plainText(padLine(line('▶', ...l), size.width)), 'selected')] : line(' ', ...l));
-  }
-  if (rows.length === 0) lines.push(line(seg('no threads could be read', 'warn')));
-  const scroll = rows.length > pageSize ? ` ${ui.scrollTop + 1}–${Math.min(rows.length, ui.scrollTop + pageSize)} of ${rows.length}` : '';
+  const format = (row: Row) => ({ key: row.key, line: row.type === 'thread' ? threadLine(row.thread, c) : groupLine(row, c) });
+  const table = tableView(headerLine(ui.sort, c), rows, format, ui, size, line(seg('no threads could be read', 'warn')));
   const grouping = ui.grouped ? `, ${rows.length} group${rows.length === 1 ? '' : 's'}` : '';
   return {
-    panel: { title: `threads (${d.threads.length}${grouping}) by ${SORT_LABELS[ui.sort]}${scroll}`, lines: lines.map((l) => fitLine(l, size.width)) },
-    pageSize,
+    panel: { title: `threads (${d.threads.length}${grouping}) by ${SORT_LABELS[ui.sort]}${table.scroll}`, lines: table.lines },
+    pageSize: table.pageSize,
   };
 }

@@ -14,15 +14,19 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** The end-to-end tests run the built CLI: build it when dist/ is missing or older than src/. */
+/**
+ * The end-to-end tests run the built CLI (bin/proctriage loads dist/bundle/proctriage.cjs): build it
+ * when the bundle is missing or older than src/, as `npm run build` does (tsc, then esbuild).
+ */
 export function ensureBuilt(): void {
   let built = 0;
   try {
-    built = statSync(join(ROOT, 'dist', 'ui', 'dashboard.js')).mtimeMs;
+    built = statSync(join(ROOT, 'dist', 'bundle', 'proctriage.cjs')).mtimeMs;
   } catch {
     built = 0;
   }
   if (built >= newestMtime(join(ROOT, 'src'))) return;
   // Type errors elsewhere (someone mid-edit) still emit JavaScript: the exit status is not ours to judge here.
   spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 }

@@ -1,11 +1,10 @@
 import type { Rect } from '../../../src/ui/layout.js';
 import { plainText, type Line, type PanelModel } from '../../../src/ui/text.js';
-import type { Frame } from '../../../src/ui/view-models.js';
 import type { KeyPress } from '../../../src/ui/keys.js';
-import type { Surface } from '../../../src/ui/surface.js';
+import type { ScreenFrame, Surface } from '../../../src/ui/surface.js';
 
 /** Draw a frame as the terminal would show it, in plain text with box lines: what a test "sees". */
-export function frameToText(frame: Frame, cols: number, rows: number): string {
+export function frameToText(frame: ScreenFrame, cols: number, rows: number): string {
   const grid: string[][] = Array.from({ length: rows }, () => Array.from({ length: cols }, () => ' '));
   const put = (r: number, c: number, s: string) => {
     for (let i = 0; i < s.length && c + i < cols; i++) if (r >= 0 && r < rows && c + i >= 0) grid[r]![c + i] = s[i]!;
@@ -30,7 +29,10 @@ export function frameToText(frame: Frame, cols: number, rows: number): string {
     const { layout } = frame;
     lines(layout.header, frame.header, 0);
     lines(layout.status, [frame.status], 0);
-    for (const [id, rect] of Object.entries(layout.panels)) panel(rect, frame.panels[id as keyof typeof layout.panels]);
+    for (const [id, rect] of Object.entries(layout.panels)) {
+      const p = frame.panels[id];
+      if (p) panel(rect, p);
+    }
     if (frame.overlay) panel(layout.body, frame.overlay);
   }
   return grid.map((r) => r.join('').trimEnd()).join('\n');
@@ -38,7 +40,7 @@ export function frameToText(frame: Frame, cols: number, rows: number): string {
 
 /** A Surface that keeps the frames drawn, for driving the dashboard without a terminal. */
 export class RecordingSurface implements Surface {
-  frames: Frame[] = [];
+  frames: ScreenFrame[] = [];
   destroyed = 0;
   private keyHandler: ((k: KeyPress) => void) | null = null;
   private resizeHandler: (() => void) | null = null;
@@ -49,7 +51,7 @@ export class RecordingSurface implements Surface {
   size() {
     return { cols: this.cols, rows: this.rows };
   }
-  draw(frame: Frame) {
+  draw(frame: ScreenFrame) {
     this.frames.push(frame);
   }
   onKey(h: (k: KeyPress) => void) {
@@ -63,6 +65,12 @@ export class RecordingSurface implements Surface {
   }
   press(k: KeyPress) {
     this.keyHandler?.(k);
+  }
+  /** Press a key, let the coalesced redraw happen, and read the screen. */
+  async pressAndRead(k: KeyPress): Promise<string> {
+    this.press(k);
+    await new Promise<void>((r) => setImmediate(r));
+    return this.text();
   }
   resize(cols: number, rows: number) {
     this.cols = cols;

@@ -29,6 +29,9 @@ export class Tmux {
     this.run(['-f', '/dev/null', 'new-session', '-d', '-s', name, '-x', String(options.cols ?? 120), '-y', String(options.rows ?? 40), ...envArgs, command]);
     // Keep the pane after the command ends, so its last output can be read.
     this.run(['set-option', '-t', name, 'remain-on-exit', 'on']);
+    // Keep the server when its last session is killed: a new-session racing its exit fails
+    // with "server exited unexpectedly". killServer() ends it.
+    this.run(['set-option', '-s', 'exit-empty', 'off']);
     return new TmuxPane(this, name);
   }
 

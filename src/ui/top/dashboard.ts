@@ -1,0 +1,127 @@
+import type { RateController } from '../../machine/budget.js';
+import { groupWindow } from '../../machine/groups.js';
+import type { CgroupPressure, MachineSample, MachineSampler } from '../../machine/types.js';
+import { PSI_RESOURCES, type PsiResource } from '../../sample/types.js';
+import { intentForKey, type KeyPress } from '../keys.js';
+import { ScreenLoop, type DashboardExit } from '../loop.js';
+import type { HostInfo } from '../panels/header.js';
+import { PSI_HISTORY_LENGTH } from '../panels/pressure.js';
+import type { Surface } from '../surface.js';
+import { composeTopFrame, initialTopState, isAttachOnly, judgedAvg10, reduceTop, type TopState } from './view.js';
+
+export interface TopDashboardOptions {
+  readonly sampler: MachineSampler;
+  readonly surface: Surface;
+  readonly rate: RateController;
+  /** Whether the rate adapts (no --hz). */
+  readonly adaptive: boolean;
+  readonly threshold: number;
+  /** Samples older than this are dropped from the groups (default 10 s). */
+  readonly windowMs?: number;
+  /** Live: reads the host once (systeminformation); started after the first frame. */
+  readonly hostInfo?: () => Promise<HostInfo>;
+}
+
+/** Enter on a process: end the dashboard and attach to it. */
+export type TopExit = { readonly attach: number };
+
+/**
+ * The whole-machine dashboard's loop: one sample and one frame a tick at the adaptive rate,
+ * keys through attach's key table and reducer, the screen through attach's surface.
+ */
+export class TopDashboard extends ScreenLoop<TopExit> {
+  private state: TopState = initialTopState();
+  private samples: MachineSample[] = [];
+  private cgroups: readonly CgroupPressure[] | null = null;
+  private readonly history: Record<PsiResource, (number | null)[]> = { cpu: [], memory: [], io: [], irq: [] };
+  private rowKeys: readonly string[] = [];
+  private pageSize = 1;
+  private selectedPid: number | null = null;
+  private message: string | null = null;
+
+  constructor(private readonly options: TopDashboardOptions) {
+    super(options.surface);
+  }
+
+  /** Draw the first frame, start sampling; resolves when the user quits or picks a process to attach to. */
+  run(): Promise<DashboardExit | TopExit> {
+    return this.loop(() => {
+      this.sample();
+      this.render();
+      this.startHostInfo(this.options.hostInfo);
+      this.schedule(this.options.rate.intervalMs);
+    });
+  }
+
+  onKey(key: KeyPress): void {
+    // Backspace goes back as Esc does.
+    const intent = intentForKey(key.name === 'backspace' ? { name: 'escape' } : key, 'live');
+    if (!intent) return;
+    if (intent.type === 'quit') return this.finish({ code: 0 });
+    this.message = isAttachOnly(intent) ? `${key.ch ?? ''}: only in attach (Enter on a process opens it)` : null;
+    if (intent.type === 'open' && this.state.ui.overlay === 'none' && this.state.groupKey !== null && this.selectedPid !== null) {
+      return this.finish({ attach: this.selectedPid });
+    }
+    const before = this.state.ui.paused;
+    this.state = reduceTop(this.state, intent, this.rowKeys, this.pageSize);
+    if (before !== this.state.ui.paused) {
+      if (this.state.ui.paused) this.clearTimer();
+      else this.schedule(0);
+    }
+    this.requestRender();
+  }
+
+  protected tick(): void {
+    if (this.state.ui.paused) return;
+    this.sample();
+    this.render();
+    this.schedule(this.options.rate.intervalMs);
+  }
+
+  private sample(): void {
+    const s = this.options.sampler.sample();
+    this.options.rate.record(s.stats.cpuMs);
+    const windowMs = this.options.windowMs ?? 10_000;
+    this.samples.push(s);
+    this.samples = this.samples.filter((x) => s.tMonoMs - x.tMonoMs <= windowMs);
+    if (s.cgroupPressure) this.cgroups = s.cgroupPressure;
+    for (const r of PSI_RESOURCES) {
+      const h = this.history[r];
+      h.push(judgedAvg10(s.pressure, r));
+      if (h.length > PSI_HISTORY_LENGTH) h.shift();
+    }
+  }
+
+  protected render(): void {
+    if (this.finished) return;
+    this.cancelPendingRender();
+    const { rate } = this.options;
+    const { cols, rows } = this.surface.size();
+    const composed = composeTopFrame(
+      this.state,
+      {
+        window: groupWindow(this.samples),
+        samples: this.samples,
+        cgroups: this.cgroups,
+        history: this.history,
+        hz: rate.hz,
+        adaptive: this.options.adaptive,
+        cpuShare: rate.cpuShare,
+        budget: rate.budgetShare,
+        threshold: this.options.threshold,
+        windowSeconds: Math.round((this.options.windowMs ?? 10_000) / 1000),
+        host: this.host,
+        hostError: this.hostError,
+        message: this.message,
+      },
+      cols,
+      rows,
+    );
+    this.state = composed.state;
+    this.rowKeys = composed.rowKeys;
+    this.pageSize = composed.pageSize;
+    this.selectedPid = composed.selectedPid;
+    this.renders++;
+    this.surface.draw(composed.frame);
+  }
+}
