@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createMachineSampler, type Task } from './sampler.js';
@@ -49,6 +50,8 @@ export interface OnceOptions {
   readonly minThreadsForWorker?: number;
   /** Processes left out (proctriage's own); see MachineSamplerOptions.excludePids. */
   readonly excludePids?: readonly number[];
+  /** CPUs free for a worker (default: from /proc/loadavg, see idleCpus). */
+  readonly idleCpus?: () => number;
 }
 
 export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSample> {
@@ -60,7 +63,7 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
     const opens0 = sampler.opens;
     const tasks = sampler.listTasks();
     const threadCount = tasks.reduce((n, t) => n + t.tids.length, 0);
-    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && availableParallelism() >= 2;
+    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && (options.idleCpus ?? (() => idleCpus(options.procRoot)))() >= 1;
     const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
     const helper = useWorker ? startWorker(options.workerScript!, { procRoot: options.procRoot, tasks, control: control.buffer as SharedArrayBuffer }) : null;
 
@@ -102,6 +105,22 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
   } finally {
     sampler.close();
   }
+}
+
+/**
+ * CPUs no task wants right now: /proc/loadavg's fourth field counts the runnable tasks (this
+ * one among them). On a busy machine a worker would only queue behind the others and add its
+ * start-up to the wait.
+ */
+export function idleCpus(procRoot: string): number {
+  let runnable = 1;
+  try {
+    const match = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync(`${procRoot}/loadavg`, 'latin1'));
+    if (match) runnable = Number(match[1]);
+  } catch {
+    // A proc root without loadavg (a capture): assume only this task runs.
+  }
+  return availableParallelism() - Math.max(1, runnable);
 }
 
 interface Helper {

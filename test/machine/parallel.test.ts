@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sampleMachineOnce } from '../../src/machine/parallel.js';
+import { idleCpus, sampleMachineOnce } from '../../src/machine/parallel.js';
 import type { MachineSample } from '../../src/machine/types.js';
 import { spawnManyThreads, stopAll, type Spawned } from '../support/spawners.js';
 
@@ -17,11 +17,29 @@ function waitsOf(sample: MachineSample, loads: readonly Spawned[]): Map<number, 
   return new Map(sample.threads.filter((t) => tids.has(t.tid)).map((t) => [t.tid, `${t.wait.kind} ${t.wait.function}`]));
 }
 
+describe('idle CPUs, from /proc/loadavg', () => {
+  const root = mkdtempSync(join(tmpdir(), 'proctriage-loadavg-'));
+  const cpus = availableParallelism();
+  it('counts the CPUs that no runnable task (this one aside) wants', () => {
+    writeFileSync(join(root, 'loadavg'), '0.50 0.40 0.30 1/2128 19500\n');
+    expect(idleCpus(root)).toBe(cpus - 1);
+    writeFileSync(join(root, 'loadavg'), `4.12 3.57 2.77 ${cpus + 3}/2128 19500\n`);
+    expect(idleCpus(root)).toBeLessThan(1);
+  });
+  it('assumes only this task runs when loadavg cannot be read', () => {
+    expect(idleCpus(join(root, 'nowhere'))).toBe(cpus - 1);
+  });
+  it('a busy machine does not start the worker', async () => {
+    const s = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0, idleCpus: () => 0 });
+    expect(s.stats.readers).toBe(1);
+  });
+});
+
 describe('top --once shares its sample with a worker thread', () => {
   it('reads the same threads, in listing order, as one thread alone', async () => {
     const loads = [await spawnManyThreads(60, 'futex'), await spawnManyThreads(40, 'poll'), await spawnManyThreads(40, 'epoll')];
     const alone = await sampleMachineOnce({ procRoot: '/proc' });
-    const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0 });
+    const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0, idleCpus: () => 1 });
     expect(alone.stats.readers).toBe(1);
     // The worker joins only if it starts before this thread has read everything: on a small
     // machine it may not. Either way nothing may be lost or doubled.
@@ -42,7 +60,7 @@ describe('top --once shares its sample with a worker thread', () => {
     const loads = [await spawnManyThreads(400, 'futex'), await spawnManyThreads(400, 'nanosleep')];
     let joined = 0;
     for (let i = 0; i < 5 && joined === 0; i++) {
-      const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0 });
+      const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0, idleCpus: () => 1 });
       expect(waitsOf(shared, loads).size).toBe(800);
       if (shared.stats.readers === 2) joined++;
     }
@@ -66,7 +84,7 @@ describe('top --once shares its sample with a worker thread', () => {
     const load = await spawnManyThreads(800, 'futex');
     const control = await sampleMachineOnce({ procRoot: '/proc' });
     for (let i = 0; i < 5 && !existsSync(join(dir, 'claimed')); i++) {
-      const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: dying, minThreadsForWorker: 0 });
+      const shared = await sampleMachineOnce({ procRoot: '/proc', workerScript: dying, minThreadsForWorker: 0, idleCpus: () => 1 });
       expect(waitsOf(shared, [load])).toEqual(waitsOf(control, [load]));
       expect(shared.stats.processes).toBeGreaterThan(control.stats.processes - 5);
       expect(shared.stats.readers).toBe(1);
