@@ -2,8 +2,9 @@
 // The dashboard's own cost: attach the real dashboard, in a real terminal (tmux), to a
 // 101-thread process (100 threads queued on one mutex + the holder) at a 1 s refresh, and
 // read the dashboard's CPU time from /proc/<pid>/stat (utime + stime) over BENCH_SECONDS
-// (default 20). Prints % of one core, the first-frame time and the peak RSS; fails when the
-// CPU share is 2 % or more (the issue's budget).
+// (default 60: at 100 ticks a second, 20 s leaves ±5 ticks of noise). Prints % of one core,
+// the first-frame time and the peak RSS, and whether it is under 1 % (issue 5's target);
+// fails when the CPU share is 2 % or more (issue 3's budget).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 const THREADS = 100;
 const BUDGET_PERCENT = 2;
+const TARGET_PERCENT = 1;
 const CLK_TCK = 100;
 
 if (spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0) {
@@ -81,6 +83,8 @@ if (firstFrameMs === null) {
 // 3. Beside it, the core alone: LiveSession.step() (sample + model + diagnosis) every second,
 //    no UI. The difference is what the dashboard adds on top of the sampling it needs.
 const coreScript = `
+  // As attach does at a 1 s interval (src/cli/attach.ts): no optimizing compiler.
+  (await import('node:v8')).setFlagsFromString('--no-opt');
   const { createProcFs } = await import(${JSON.stringify(join(root, 'dist', 'procfs', 'procfs.js'))});
   const { LiveSession } = await import(${JSON.stringify(join(root, 'dist', 'session', 'live.js'))});
   // The same reading as attach: per-task files kept open, light per-thread reads.
@@ -121,7 +125,7 @@ for (let i = 0; i < 100 && !quit; i++) {
 const ok = percent < BUDGET_PERCENT && quit;
 console.log(`target: ${threads} threads (${THREADS} on one mutex), refresh 1 s, terminal 160×50 (tmux)`);
 console.log(`first frame:        ${firstFrameMs.toFixed(0)} ms (from launching it in tmux to the thread table on screen)`);
-console.log(`CPU, steady state:  ${percent.toFixed(2)} % of one core (${ticks} ticks in ${wall.toFixed(1)} s; budget < ${BUDGET_PERCENT} %)`);
+console.log(`CPU, steady state:  ${percent.toFixed(2)} % of one core (${ticks} ticks in ${wall.toFixed(1)} s; budget < ${BUDGET_PERCENT} %; target < ${TARGET_PERCENT} %: ${percent < TARGET_PERCENT ? 'met' : 'NOT met'})`);
 console.log(`  of which the core: ${corePercent.toFixed(2)} % (LiveSession.step every 1 s, no UI, measured beside it); the UI adds ${(percent - corePercent).toFixed(2)} %`);
 console.log(`CPU, incl. start:   ${((totalTicks / CLK_TCK / totalWall) * 100).toFixed(2)} % over ${totalWall.toFixed(1)} s`);
 console.log(`peak RSS:           ${(peakRssKb / 1024).toFixed(1)} MiB (VmHWM)`);
