@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { cleanStalePartials } from '../capture/partial.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { needsProcess, type Condition } from '../watch/conditions.js';
@@ -56,6 +57,7 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const captureDir = resolve(options.capture);
+  cleanStalePartials(captureDir);
   try {
     const result = await runWatch({
       fs: createProcFs({ root: options.procRoot }),

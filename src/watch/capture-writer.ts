@@ -1,5 +1,6 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { commitPartial, createPartial } from '../capture/partial.js';
 import type { RecordedSample } from '../capture/recording-procfs.js';
 import { writeCaptureTree } from '../capture/write.js';
 import type { HostFacts } from '../sample/types.js';
@@ -49,8 +50,7 @@ export function diskBytes(path: string): number {
 export function writeWatchCapture(input: WatchCaptureInput): { dir: string; bytes: number } {
   mkdirSync(input.parent, { recursive: true });
   const dir = join(input.parent, input.name);
-  const tmp = join(input.parent, `.${input.name}.partial-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
+  const tmp = createPartial(input.parent, input.name);
   try {
     writeCaptureTree(tmp, input.samples, {
       pid: input.pid,
@@ -64,7 +64,7 @@ export function writeWatchCapture(input: WatchCaptureInput): { dir: string; byte
       scope: input.scope,
     });
     const bytes = diskBytes(tmp);
-    renameSync(tmp, dir);
+    commitPartial(tmp, dir);
     return { dir, bytes };
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
