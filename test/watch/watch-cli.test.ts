@@ -1,12 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from '../../src/capture/fixture.js';
 import { createPartial } from '../../src/capture/partial.js';
 import { BIN, runCli } from '../cli/run-cli.js';
+import { AS_NOBODY, cliCopyForNobody, have, isRoot } from '../hardening/support.js';
 import { spawnManyThreads, spawnSleeper, stopAll, type Spawned } from '../support/spawners.js';
 
 afterAll(stopAll);
@@ -20,8 +21,10 @@ class Watch {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [BIN, 'watch', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `prefix`: a command that runs the CLI (setpriv …); `bin`: the CLI to run. */
+  constructor(args: readonly string[], options: { bin?: string; prefix?: readonly string[] } = {}) {
+    const [command, ...rest] = [...(options.prefix ?? []), process.execPath, options.bin ?? BIN, 'watch', ...args] as [string, ...string[]];
+    this.child = spawn(command, rest, { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
@@ -218,4 +221,33 @@ describe('proctriage watch (live)', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--when/);
   });
+});
+
+describe.runIf(isRoot && have('setpriv'))('proctriage watch as uid 65534', () => {
+  it('a capture directory it may not write: a warning at the start, a line per failed capture, and it goes on', async () => {
+    const cli = cliCopyForNobody();
+    const dir = mkdtempSync(join(tmpdir(), 'proctriage-watch-denied-'));
+    chmodSync(dir, 0o755); // root's: nobody may read it, not write it
+    const s = await spawnSleeper();
+    try {
+      const w = new Watch([String(s.pid), '--when', 'state:S', '--capture', dir, '--before', '0', '--after', '0', '--interval', '100', '--cooldown', '0'], { bin: cli.bin, prefix: AS_NOBODY });
+      try {
+        await until('two failed captures', () => (w.stderr.split('\n').length > 3 ? true : undefined));
+      } finally {
+        expect(await w.stop()).toBe(0);
+      }
+      const [warning, ...failures] = w.stderr.trimEnd().split('\n');
+      expect(warning).toBe(`proctriage: warning: captures cannot be written to ${dir} (permission denied); watching anyway`);
+      expect(failures.length).toBeGreaterThanOrEqual(2);
+      for (const line of failures) {
+        expect(line).toMatch(new RegExp(`^proctriage: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ could not write the capture of state:S held [\\d.]+ s by tid ${s.pid} to ${dir}/0001: permission denied; still watching$`));
+      }
+      expect(w.lines).toEqual([]);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+      cli.remove();
+    }
+  }, 60_000);
 });
