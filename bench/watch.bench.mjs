@@ -24,7 +24,7 @@ async function measure(label, pid, when, intervalMs) {
   const result = await runWatch({
     fs: createProcFs(), pid, conditions: [cond.condition], captureDir: dir, intervalMs, beforeMs: 10_000, afterMs: 5000,
     cooldownMs: 60_000, maxCaptures: 5, maxBytes: 1 << 30, howMade: 'bench', signal: controller.signal,
-    onCapture: () => {}, onTick: (s) => ticks.push(s.lastTickMs),
+    onCapture: () => {}, onCaptureFailed: (f) => console.error(`capture failed: ${f.reason}`), onTick: (s) => ticks.push(s.lastTickMs),
   });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);

@@ -1,13 +1,14 @@
-import { existsSync, statSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, statSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessGoneError } from '../diagnose/process-gone.js';
-import { errnoOf, UserError } from '../procfs/errors.js';
+import { UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../session/host.js';
 import { processVanished } from '../session/live.js';
+import { commitPartial, createPartial, writeFailure } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
 import { writeCaptureTree } from './write.js';
 
@@ -48,13 +49,11 @@ function checkTarget(outDir: string): void {
 }
 
 /** Where the capture cannot be written (a file in the path, no permission, read-only): one line, exit 2. */
-function atTarget(outDir: string, op: () => void): void {
+function atTarget<T>(outDir: string, op: () => T): T {
   try {
-    op();
+    return op();
   } catch (err) {
-    const code = errnoOf(err);
-    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOTDIR' || code === 'EEXIST' ? 'a part of the path is a file' : code === 'EROFS' ? 'read-only file system' : (code ?? String(err));
-    throw new UserError(`cannot write the capture to ${outDir}: ${why}`);
+    throw new UserError(`cannot write the capture to ${outDir}: ${writeFailure(err)}`);
   }
 }
 
@@ -67,10 +66,12 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   const outDir = resolve(options.outDir);
   checkTarget(outDir);
   atTarget(outDir, () => mkdirSync(dirname(outDir), { recursive: true }));
-  const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
-  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+  let partial: string | null = null;
+  const cleanup = () => {
+    if (partial !== null) rmSync(partial, { recursive: true, force: true });
+  };
   // Interrupted: remove the partial capture, exit as the signal would have (128 + its number).
-  // Listening before the directory exists: a signal sent as soon as it appears still cleans up.
+  // Set before the partial exists, so that no signal can leave it behind.
   const onSignal = (signal: NodeJS.Signals) => {
     cleanup();
     process.exit(128 + (osConstants.signals[signal] ?? 0));
@@ -78,10 +79,7 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
     // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
-    atTarget(outDir, () => {
-      rmSync(tmp, { recursive: true, force: true });
-      mkdirSync(tmp, { recursive: true, mode: 0o700 });
-    });
+    const tmp = (partial = atTarget(outDir, () => createPartial(dirname(outDir), basename(outDir))));
     const host = liveHostFacts(options.fs);
     const recorded: RecordedSample[] = [];
     const errorCounts: Record<string, number> = {};
@@ -125,7 +123,7 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
       fullCmdline: options.includeCmdline,
     });
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
-    renameSync(tmp, outDir);
+    commitPartial(tmp, outDir);
     return { dir: outDir, samples: recorded.length, errorCounts, exitedEarly };
   } catch (err) {
     cleanup();

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ErrorsFile } from './format.js';
 import type { ReadResult } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
+import type { Steps } from './steps.js';
 
 /** One file the sampler read, kept as raw text (never parsed: the capture holds what /proc said). */
 export type RecordedEntry =
@@ -24,7 +25,7 @@ export interface RecordedSample {
  * Wraps a live ProcFs and keeps every file the sampler reads, as raw text, and every failure:
  * a capture holds exactly what the diagnosis read, so replay reaches the same verdict. Kept in
  * memory: `capture` writes its samples at the end, the flight recorder holds the last N in a
- * ring and writes them only when a condition fires (`writeRecordedSample`).
+ * ring and writes them only when a condition fires (`recordedSampleSteps`).
  */
 export class RecordingProcFs implements ProcFs {
   readonly mode = 'live' as const;
@@ -94,20 +95,23 @@ export class RecordingProcFs implements ProcFs {
 
 /**
  * Write a recorded sample as a capture sample directory, laid out like /proc (`fd/N` as
- * symlinks, each `task/<tid>` directory present even when its files failed) + errors.json.
+ * symlinks, each `task/<tid>` directory present even when its files failed) + errors.json;
+ * one step per file (see `Steps`).
  */
-export function writeRecordedSample(sampleDir: string, sample: RecordedSample): void {
+export function* recordedSampleSteps(sampleDir: string, sample: RecordedSample): Steps<void> {
   mkdirSync(sampleDir, { recursive: true });
   for (const [key, entry] of sample.entries) {
     const full = join(sampleDir, key);
     if (entry.type === 'dir') {
       mkdirSync(full, { recursive: true });
       if (key.endsWith('/task')) for (const tid of entry.names) mkdirSync(join(full, tid), { recursive: true });
-      continue;
+    } else {
+      mkdirSync(dirname(full), { recursive: true });
+      if (entry.type === 'text') writeFileSync(full, entry.text);
+      else symlinkSync(entry.target, full);
     }
-    mkdirSync(dirname(full), { recursive: true });
-    if (entry.type === 'text') writeFileSync(full, entry.text);
-    else symlinkSync(entry.target, full);
+    yield;
   }
   writeFileSync(join(sampleDir, 'errors.json'), `${JSON.stringify(sample.errors, null, 1)}\n`);
+  yield;
 }

@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostFacts } from '../sample/types.js';
 import { TOOL_VERSION } from '../version.js';
-import { CAPTURE_FORMAT_VERSION, type CaptureMeta } from './format.js';
-import { writeRecordedSample, type RecordedSample } from './recording-procfs.js';
+import { CAPTURE_FORMAT_VERSION, type CaptureMeta, type CaptureSampleMeta } from './format.js';
+import { recordedSampleSteps, type RecordedSample } from './recording-procfs.js';
+import { runSteps, type Steps } from './steps.js';
 
 /** What differs between the captures `capture`, `sample --capture` and `watch` write. */
 export interface CaptureDescription {
@@ -24,12 +25,18 @@ export interface CaptureDescription {
  * into place once this returns): the one writer of the capture layout.
  */
 export function writeCaptureTree(dir: string, samples: readonly RecordedSample[], d: CaptureDescription): CaptureMeta {
+  return runSteps(captureTreeSteps(dir, samples, d));
+}
+
+/** `writeCaptureTree` one file at a time (see `Steps`), for a writer that must not stall its caller. */
+export function* captureTreeSteps(dir: string, samples: readonly RecordedSample[], d: CaptureDescription): Steps<CaptureMeta> {
   mkdirSync(dir, { recursive: true });
-  const sampleMetas = samples.map((s, i) => {
+  const sampleMetas: CaptureSampleMeta[] = [];
+  for (const [i, s] of samples.entries()) {
     const name = String(i).padStart(4, '0');
-    writeRecordedSample(join(dir, 'samples', name), s);
-    return { dir: name, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs };
-  });
+    yield* recordedSampleSteps(join(dir, 'samples', name), s);
+    sampleMetas.push({ dir: name, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs });
+  }
   const meta: CaptureMeta = {
     format: 'proctriage-capture',
     formatVersion: CAPTURE_FORMAT_VERSION,

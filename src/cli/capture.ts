@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { captureProcess } from '../capture/capture.js';
+import { cleanStalePartials } from '../capture/partial.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { EXIT } from './errors.js';
@@ -17,6 +19,7 @@ export async function runCapture(given: number, options: CaptureCliOptions): Pro
   const fs = createProcFs({ root: options.procRoot });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
+  cleanStalePartials(dirname(resolve(options.output)));
   const result = await captureProcess({
     fs,
     pid,

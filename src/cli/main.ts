@@ -129,8 +129,10 @@ ${CONDITION_FORMS.map((form, i) => `  ${form.padEnd(60)}${CONDITION_MEANINGS[i]}
 With a PID, each sample is a full sample of that process (as triage reads it). Without one,
 each sample is the machine: PSI and every thread's state and wait; state: and threads: then
 look at every thread, and from the trigger on the process they point at is sampled in full.
-cpu needs a PID. One line per capture on stdout; a heartbeat on a terminal only. Stops on
-SIGINT/SIGTERM (a capture in progress is written with the samples it has).
+cpu needs a PID. Captures are written in the background while sampling goes on; one line
+per capture on stdout once it is on disk, a line on stderr for one that could not be written;
+a heartbeat on a terminal only. On start, partial captures a killed proctriage left in DIR are
+removed. Stops on SIGINT/SIGTERM (a capture in progress is written with the samples it has).
 
 Examples:
   proctriage watch 1234 --when 'state:D>500ms' --capture /tmp/w

@@ -1,4 +1,6 @@
+import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { cleanStalePartials } from '../capture/partial.js';
 import { groupWindow } from '../machine/groups.js';
 import { createMachineSampler } from '../machine/sampler.js';
 import type { MachineSample } from '../machine/types.js';
@@ -43,6 +45,7 @@ export async function sampleWindow(hz: number, durationMs: number, procRoot: str
 
 export async function runSample(options: SampleOptions): Promise<number> {
   const durationMs = options.duration * 1000;
+  if (options.capture) cleanStalePartials(dirname(resolve(options.capture)));
   const samples = options.capture
     ? (
         await (await import('../machine/capture.js')).captureMachine({

@@ -1,8 +1,10 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { cleanStalePartials, writeFailure } from '../capture/partial.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { needsProcess, type Condition } from '../watch/conditions.js';
-import { runWatch, type CaptureReport, type WatchStatus } from '../watch/recorder.js';
+import { runWatch, type CaptureFailure, type CaptureReport, type WatchStatus } from '../watch/recorder.js';
 import { EXIT } from './errors.js';
 
 export interface WatchCliOptions {
@@ -35,9 +37,29 @@ export function captureLine(r: CaptureReport): string {
   return `${isoSeconds(r.triggerWallMs)} captured ${r.dir} (${r.hit.summary}; ${who}; ${extras.join('; ')})\n`;
 }
 
+/** The stderr line for a capture that could not be written; the watch goes on. */
+export function captureFailedLine(f: CaptureFailure): string {
+  return `proctriage: ${isoSeconds(f.triggerWallMs)} could not write the capture of ${f.hit.summary} to ${f.dir}: ${f.reason}; still watching\n`;
+}
+
 function heartbeat(s: WatchStatus): string {
   const state = s.collecting ? 'capturing' : s.cooldownLeftMs > 0 ? `cooling down ${Math.ceil(s.cooldownLeftMs / 1000)} s` : 'armed';
-  return `proctriage watch: ${s.samples} samples, ${s.captures} capture${s.captures === 1 ? '' : 's'}, ${state} (tick ${s.lastTickMs.toFixed(0)} ms)`;
+  const writing = s.writing > 0 ? `, writing ${s.writing}` : '';
+  return `proctriage watch: ${s.samples} samples, ${s.captures} capture${s.captures === 1 ? '' : 's'}, ${state}${writing} (tick ${s.lastTickMs.toFixed(0)} ms)`;
+}
+
+/**
+ * Before watching: remove what a killed watch left in DIR (one line), and say at once if DIR
+ * cannot be written rather than at the first trigger (the watch goes on: it may be fixed).
+ */
+function prepareCaptureDir(captureDir: string): void {
+  cleanStalePartials(captureDir);
+  try {
+    mkdirSync(captureDir, { recursive: true });
+    accessSync(captureDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    process.stderr.write(`proctriage: warning: captures cannot be written to ${captureDir} (${writeFailure(err)}); watching anyway\n`);
+  }
 }
 
 export async function runWatchCommand(pid: number | undefined, options: WatchCliOptions, argv: readonly string[]): Promise<number> {
@@ -56,6 +78,7 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const captureDir = resolve(options.capture);
+  prepareCaptureDir(captureDir);
   try {
     const result = await runWatch({
       fs: createProcFs({ root: options.procRoot }),
@@ -73,6 +96,10 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
       onCapture: (report) => {
         clearHeartbeat();
         process.stdout.write(captureLine(report));
+      },
+      onCaptureFailed: (failure) => {
+        clearHeartbeat();
+        process.stderr.write(captureFailedLine(failure));
       },
       onTick: (status) => {
         if (!tty) return;

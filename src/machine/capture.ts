@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from '../capture/fixture.js';
+import { commitPartial, createPartial } from '../capture/partial.js';
 import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
 import { writeCaptureTree } from '../capture/write.js';
 import { UserError } from '../procfs/errors.js';
@@ -32,12 +33,11 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
   const outDir = resolve(options.outDir);
   if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
   mkdirSync(dirname(outDir), { recursive: true });
-  const tmp = join(dirname(outDir), `.${basename(outDir)}.partial-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
   const live = createProcFs({ root: options.procRoot });
   const host = liveHostFacts(live);
   const recorded: RecordedSample[] = [];
   const samples: MachineSample[] = [];
+  let tmp: string | null = null;
   try {
     for (let i = 0; i < options.samples; i++) {
       if (i > 0) await sleep(options.intervalMs);
@@ -47,6 +47,7 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
       recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
       samples.push(sample);
     }
+    tmp = createPartial(dirname(outDir), basename(outDir));
     writeCaptureTree(tmp, recorded, {
       pid: 0,
       comm: 'machine',
@@ -57,10 +58,10 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
       fullCmdline: false,
       scope: 'machine',
     });
-    renameSync(tmp, outDir);
+    commitPartial(tmp, outDir);
     return { dir: outDir, samples };
   } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
+    if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
     throw err;
   }
 }

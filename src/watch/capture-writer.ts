@@ -1,25 +1,39 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { commitPartial, createPartial, writeFailure } from '../capture/partial.js';
 import type { RecordedSample } from '../capture/recording-procfs.js';
-import { writeCaptureTree } from '../capture/write.js';
+import { diskBytesSteps, removeTreeSteps, runStepsSliced } from '../capture/steps.js';
+import { captureTreeSteps } from '../capture/write.js';
 import type { HostFacts } from '../sample/types.js';
 
 export interface WatchCaptureInput {
-  /** The `--capture` directory; the capture becomes `<parent>/<name>`. */
-  readonly parent: string;
-  readonly name: string;
   readonly samples: readonly RecordedSample[];
   readonly triggerSample: number;
   /** 0 for a machine-scope capture with no process in focus. */
   readonly pid: number;
   readonly comm: string;
+  readonly scenario: string;
+}
+
+export interface WatchCaptureSettings {
+  /** The `--capture` directory; each capture becomes `<parent>/NNNN`. */
+  readonly parent: string;
   /** `machine`: every thread's stat/wchan/syscall each sample (watch without a PID). */
   readonly scope: 'process' | 'machine';
   readonly host: HostFacts;
   readonly intervalMs: number;
-  readonly scenario: string;
   readonly howMade: string;
+  /** Disk bound: when either is exceeded, the oldest captures of this run are deleted. */
+  readonly maxCaptures: number;
+  readonly maxBytes: number;
+  /** Longest stretch of file work between two turns of the event loop. */
+  readonly sliceMs: number;
 }
+
+export type WriteOutcome =
+  | { readonly ok: true; readonly dir: string; readonly bytes: number; readonly deleted: readonly string[] }
+  /** `dir`: the capture it was writing, or the `--capture` directory if it did not get that far. */
+  | { readonly ok: false; readonly dir: string; readonly reason: string };
 
 /** Directory names of captures: four digits, like sample directories. */
 const CAPTURE_NAME = /^\d{4,}$/;
@@ -33,41 +47,84 @@ export function nextCaptureName(parent: string): string {
   return String(highest + 1).padStart(4, '0');
 }
 
-/** Bytes a directory tree takes on disk (allocated blocks, so thousands of tiny files count honestly). */
-export function diskBytes(path: string): number {
-  const st = lstatSync(path);
-  let total = st.blocks * 512;
-  if (st.isDirectory()) for (const name of readdirSync(path)) total += diskBytes(join(path, name));
-  return total;
-}
-
 /**
- * Write a capture in the fixture format, synchronously, into a temporary directory beside
- * its final place, and rename it at the end: a reader (or a signal, which Node handles
- * only between synchronous calls) never sees half a capture.
+ * Writes the captures of one watch in the background, one after another, in slices of a
+ * few milliseconds between turns of the event loop: the sampling loop's timer fires on time
+ * while a capture of thousands of small files is written, so the samples after a trigger and
+ * the next trigger are not lost to the write. Each capture goes into a partial directory that
+ * is renamed when complete; a failure (disk full, no permission) removes the partial and is
+ * returned as an outcome, never thrown. After each capture the disk bound deletes the oldest
+ * captures of this run (never the one just written, never a directory it did not write).
  */
-export function writeWatchCapture(input: WatchCaptureInput): { dir: string; bytes: number } {
-  mkdirSync(input.parent, { recursive: true });
-  const dir = join(input.parent, input.name);
-  const tmp = join(input.parent, `.${input.name}.partial-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    writeCaptureTree(tmp, input.samples, {
-      pid: input.pid,
-      comm: input.comm,
-      host: input.host,
-      intervalMs: input.intervalMs,
-      howMade: input.howMade,
-      scenario: input.scenario,
-      fullCmdline: false,
-      triggerSample: input.triggerSample,
-      scope: input.scope,
-    });
-    const bytes = diskBytes(tmp);
-    renameSync(tmp, dir);
-    return { dir, bytes };
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
+export class BackgroundCaptureWriter {
+  private tail: Promise<unknown> = Promise.resolve();
+  private waiting = 0;
+  /** Captures of this run still on disk, oldest first. */
+  private readonly kept: { dir: string; bytes: number }[] = [];
+
+  constructor(private readonly settings: WatchCaptureSettings) {}
+
+  /** Captures queued or being written. */
+  get backlog(): number {
+    return this.waiting;
+  }
+
+  /** Captures of this run on disk (after the disk bound). */
+  get captures(): number {
+    return this.kept.length;
+  }
+
+  /** Queue a capture; the outcome comes once it and those queued before it are written. */
+  write(input: WatchCaptureInput): Promise<WriteOutcome> {
+    this.waiting++;
+    const outcome = this.tail.then(() => this.writeOne(input)).finally(() => this.waiting--);
+    this.tail = outcome;
+    return outcome;
+  }
+
+  /** Resolves when every queued capture has been written (or has failed). */
+  async drain(): Promise<void> {
+    for (let seen = null as unknown; seen !== this.tail; ) {
+      seen = this.tail;
+      await seen;
+    }
+  }
+
+  private async writeOne(input: WatchCaptureInput): Promise<WriteOutcome> {
+    const s = this.settings;
+    let dir = s.parent;
+    let tmp: string | null = null;
+    try {
+      mkdirSync(s.parent, { recursive: true });
+      const name = nextCaptureName(s.parent);
+      dir = join(s.parent, name);
+      tmp = createPartial(s.parent, name);
+      const description = { pid: input.pid, comm: input.comm, host: s.host, intervalMs: s.intervalMs, howMade: s.howMade, scenario: input.scenario, fullCmdline: false, triggerSample: input.triggerSample, scope: s.scope };
+      await runStepsSliced(captureTreeSteps(tmp, input.samples, description), s.sliceMs);
+      const bytes = await runStepsSliced(diskBytesSteps(tmp), s.sliceMs);
+      commitPartial(tmp, dir);
+      this.kept.push({ dir, bytes });
+      return { ok: true, dir, bytes, deleted: await this.bound() };
+    } catch (err) {
+      if (tmp !== null) await runStepsSliced(removeTreeSteps(tmp), s.sliceMs).catch(() => undefined);
+      return { ok: false, dir, reason: writeFailure(err) };
+    }
+  }
+
+  /** Delete the oldest captures of this run while over a bound; a bound smaller than one capture keeps one. */
+  private async bound(): Promise<string[]> {
+    const s = this.settings;
+    const deleted: string[] = [];
+    const total = () => this.kept.reduce((sum, w) => sum + w.bytes, 0);
+    while (this.kept.length > 1 && (this.kept.length > s.maxCaptures || total() > s.maxBytes)) {
+      const oldest = this.kept.shift()!;
+      try {
+        await runStepsSliced(removeTreeSteps(oldest.dir), s.sliceMs);
+        deleted.push(oldest.dir);
+      } catch {
+        // Could not be deleted (someone changed its permissions): no longer counted, not reported as deleted.
+      }
+    }
+    return deleted;
   }
 }

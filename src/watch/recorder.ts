@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reducedCmdline } from '../capture/capture.js';
 import { ProcessGoneError } from '../diagnose/process-gone.js';
@@ -10,7 +9,7 @@ import type { HostFacts, Sample } from '../sample/types.js';
 import { liveHostFacts } from '../session/host.js';
 import { processVanished } from '../session/live.js';
 import { createProcFsMachineSampler, type MachineSamplerCore } from '../machine/sampler.js';
-import { nextCaptureName, writeWatchCapture } from './capture-writer.js';
+import { BackgroundCaptureWriter, type WatchCaptureInput } from './capture-writer.js';
 import { firstHit, needsWaitKinds, trackStates, type Condition, type HeldStates, type Hit, type WatchFrame } from './conditions.js';
 import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
 import { Ring } from './ring.js';
@@ -35,6 +34,8 @@ export interface WatchOptions {
   readonly howMade: string;
   readonly signal: AbortSignal;
   readonly onCapture: (report: CaptureReport) => void;
+  /** A capture could not be written (disk full, no permission): its partial is removed and the watch goes on. */
+  readonly onCaptureFailed: (failure: CaptureFailure) => void;
   /** Called after every tick (for a heartbeat on a terminal). */
   readonly onTick?: (status: WatchStatus) => void;
 }
@@ -55,6 +56,15 @@ export interface CaptureReport {
   readonly cutShort: boolean;
 }
 
+export interface CaptureFailure {
+  /** The capture it was writing, or the `--capture` directory if it did not get that far. */
+  readonly dir: string;
+  readonly hit: Hit;
+  readonly triggerWallMs: number;
+  /** Why, in words: `permission denied`, `no space left on the device`, … */
+  readonly reason: string;
+}
+
 export interface WatchStatus {
   readonly samples: number;
   readonly captures: number;
@@ -62,6 +72,8 @@ export interface WatchStatus {
   readonly cooldownLeftMs: number;
   /** Collecting the samples after a trigger. */
   readonly collecting: boolean;
+  /** Captures queued or being written in the background. */
+  readonly writing: number;
   /** Milliseconds the last tick's sampling took. */
   readonly lastTickMs: number;
 }
@@ -82,6 +94,15 @@ interface Pending {
   readonly focus: number | null;
   readonly comm: string;
 }
+
+/**
+ * Captures waiting to be written (one being written, one queued) beyond which no new trigger
+ * fires: memory stays bounded when triggers come faster than the disk takes them.
+ */
+export const MAX_WRITE_BACKLOG = 2;
+
+/** File work of a capture between two turns of the event loop: a tick waits for at most about this long. */
+export const WRITE_SLICE_MS = 4;
 
 /** Samples kept before a trigger: the trigger sample and `beforeMs` of history (at least one, for rates). */
 export function ringCapacity(beforeMs: number, intervalMs: number): number {
@@ -209,8 +230,9 @@ class MachineTicker {
  * With a PID each tick is a full `takeSample` of it. Without one, each tick is a machine
  * sample (PSI and every thread's stat/wchan/syscall); from the trigger on, the process the
  * condition points at (if any) is also sampled fully, so `triage --replay` can diagnose it
- * at the trigger sample. Returns when the signal aborts or the process exits; a capture in
- * progress is then written with the samples it has (never half a directory).
+ * at the trigger sample. Captures are written in the background (`BackgroundCaptureWriter`)
+ * while sampling goes on. Returns when the signal aborts or the process exits, once a capture
+ * in progress is written with the samples it has and every queued one is on disk.
  */
 export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
   const host = liveHostFacts(opts.fs);
@@ -218,7 +240,16 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
   const wantAfter = afterCount(opts.afterMs, opts.intervalMs);
   const processTicker = new ProcessTicker(opts.fs, host, needsWaitKinds(opts.conditions));
   const machineTicker = opts.pid === null ? new MachineTicker(opts.fs, host) : null;
-  const written: { dir: string; bytes: number }[] = [];
+  const writer = new BackgroundCaptureWriter({
+    parent: opts.captureDir,
+    scope: opts.pid === null ? 'machine' : 'process',
+    host,
+    intervalMs: opts.intervalMs,
+    howMade: opts.howMade,
+    maxCaptures: opts.maxCaptures,
+    maxBytes: opts.maxBytes,
+    sliceMs: WRITE_SLICE_MS,
+  });
   let held: HeldStates = new Map();
   let previous: WatchFrame | null = null;
   let pending = null as Pending | null;
@@ -226,38 +257,22 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
   let samples = 0;
   let comm = '?';
 
+  /** Hand the capture to the background writer; its line comes when it is on disk. */
   const finish = (p: Pending, cutShort: boolean): void => {
     const all = [...p.before, ...p.after];
     const base = { hit: p.hit, triggerWallMs: p.triggerWallMs, pid: opts.pid ?? p.focus, comm: p.comm };
-    const { dir, bytes } = writeWatchCapture({
-      parent: opts.captureDir,
-      name: nextCaptureName(opts.captureDir),
-      samples: all,
-      triggerSample: p.before.length - 1,
-      pid: base.pid ?? 0,
-      comm: p.comm,
-      scope: opts.pid === null ? 'machine' : 'process',
-      host,
-      intervalMs: opts.intervalMs,
-      scenario: describeScenario(base, opts),
-      howMade: opts.howMade,
+    const input: WatchCaptureInput = { samples: all, triggerSample: p.before.length - 1, pid: base.pid ?? 0, comm: p.comm, scenario: describeScenario(base, opts) };
+    void writer.write(input).then((outcome) => {
+      if (outcome.ok) opts.onCapture({ ...base, dir: outcome.dir, samples: all.length, triggerSample: input.triggerSample, bytes: outcome.bytes, deleted: outcome.deleted, cutShort });
+      else opts.onCaptureFailed({ dir: outcome.dir, hit: p.hit, triggerWallMs: p.triggerWallMs, reason: outcome.reason });
     });
-    written.push({ dir, bytes });
-    const deleted: string[] = [];
-    const total = () => written.reduce((sum, w) => sum + w.bytes, 0);
-    // Never delete the capture just written: a bound smaller than one capture keeps one.
-    while (written.length > 1 && (written.length > opts.maxCaptures || total() > opts.maxBytes)) {
-      const oldest = written.shift()!;
-      rmSync(oldest.dir, { recursive: true, force: true });
-      deleted.push(oldest.dir);
-    }
-    opts.onCapture({ ...base, dir, samples: all.length, triggerSample: p.before.length - 1, bytes, deleted, cutShort });
   };
 
-  const end = (reason: WatchResult['reason'], message: string): WatchResult => {
+  const end = async (reason: WatchResult['reason'], message: string): Promise<WatchResult> => {
     machineTicker?.close();
     if (pending) finish(pending, true);
-    return { reason, message, samples, captures: written.length };
+    await writer.drain();
+    return { reason, message, samples, captures: writer.captures };
   };
 
   let next = monotonicMs();
@@ -276,7 +291,8 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
     if (samples === 0) checkPressureAvailable(opts.conditions, frame);
     samples++;
     held = trackStates(held, frame);
-    const hit: Hit | null = !pending && frame.tMonoMs >= armedAtMs ? firstHit(opts.conditions, previous, frame, held) : null;
+    const armed = !pending && frame.tMonoMs >= armedAtMs && writer.backlog < MAX_WRITE_BACKLOG;
+    const hit: Hit | null = armed ? firstHit(opts.conditions, previous, frame, held) : null;
     // Machine scope: from the trigger on, also read the process the condition points at in full.
     const focus: number | null = opts.pid === null ? (pending?.focus ?? hit?.pid ?? null) : null;
     let focusComm: string | null = null;
@@ -300,7 +316,7 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
     }
     previous = frame;
     const now = monotonicMs();
-    opts.onTick?.({ samples, captures: written.length, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, lastTickMs: now - t0 });
+    opts.onTick?.({ samples, captures: writer.captures, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, writing: writer.backlog, lastTickMs: now - t0 });
 
     // Fixed cadence; a tick that overran its slot skips to the next one instead of bunching up.
     next += opts.intervalMs;

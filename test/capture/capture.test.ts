@@ -8,7 +8,7 @@ import { captureProcess } from '../../src/capture/capture.js';
 import { loadCapture } from '../../src/capture/fixture.js';
 import { createProcFs } from '../../src/procfs/procfs.js';
 import { spawnPipeReader, spawnShortLived, spawnSleeper, stopAll } from '../support/spawners.js';
-import { BIN } from '../cli/run-cli.js';
+import { BIN, runCli } from '../cli/run-cli.js';
 
 afterAll(stopAll);
 const scratch = mkdtempSync(join(tmpdir(), 'proctriage-capture-'));
@@ -83,6 +83,30 @@ describe('capture', () => {
       expect(await closed).toBe(130);
       expect(existsSync(out)).toBe(false);
       expect(readdirSync(scratch).some((n) => n.includes('.partial'))).toBe(false);
+    } finally {
+      await sleeper.stop();
+    }
+  });
+
+  it('a capture killed outright (SIGKILL) leaves its partial; the next capture beside it removes it and says so', async () => {
+    const sleeper = await spawnSleeper();
+    const parent = join(scratch, 'killed');
+    try {
+      const child = spawn(process.execPath, [BIN, 'capture', String(sleeper.pid), '-o', join(parent, 'first'), '--samples', '20', '--interval', '200'], { stdio: 'ignore' });
+      const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+      let partial: string | undefined;
+      for (let i = 0; partial === undefined; i++) {
+        if (i > 1000) throw new Error('no partial directory appeared');
+        await sleep(10);
+        partial = existsSync(parent) ? readdirSync(parent).find((n) => n.startsWith('.first.partial-')) : undefined;
+      }
+      child.kill('SIGKILL');
+      await closed;
+      expect(readdirSync(parent)).toEqual([partial]);
+      const next = await runCli(['capture', String(sleeper.pid), '-o', join(parent, 'second'), '--samples', '1']);
+      expect(next.code, next.stderr).toBe(0);
+      expect(next.stderr).toBe(`proctriage: removed a partial capture left in ${parent} by a proctriage that was killed: ${partial}\n`);
+      expect(readdirSync(parent)).toEqual(['second']);
     } finally {
       await sleeper.stop();
     }

@@ -1,12 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from '../../src/capture/fixture.js';
+import { createPartial } from '../../src/capture/partial.js';
 import { BIN, runCli } from '../cli/run-cli.js';
-import { spawnSleeper, stopAll, type Spawned } from '../support/spawners.js';
+import { AS_NOBODY, cliCopyForNobody, have, isRoot } from '../hardening/support.js';
+import { spawnManyThreads, spawnSleeper, stopAll, type Spawned } from '../support/spawners.js';
 
 afterAll(stopAll);
 const scratch = mkdtempSync(join(tmpdir(), 'proctriage-watch-'));
@@ -19,8 +21,10 @@ class Watch {
   stderr = '';
   readonly exited: Promise<number | null>;
 
-  constructor(args: readonly string[]) {
-    this.child = spawn(process.execPath, [BIN, 'watch', ...args], { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `prefix`: a command that runs the CLI (setpriv …); `bin`: the CLI to run. */
+  constructor(args: readonly string[], options: { bin?: string; prefix?: readonly string[] } = {}) {
+    const [command, ...rest] = [...(options.prefix ?? []), process.execPath, options.bin ?? BIN, 'watch', ...args] as [string, ...string[]];
+    this.child = spawn(command, rest, { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d: Buffer) => (this.stdout += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
@@ -55,6 +59,15 @@ class Watch {
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
     return this.exited;
+  }
+}
+
+/** Polls `probe` every few ms until it returns a value. */
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  for (const end = Date.now() + timeoutMs; ; await sleep(2)) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
   }
 }
 
@@ -163,6 +176,40 @@ describe('proctriage watch (live)', () => {
     expect(existsSync(join(sampleDir, '1', 'task', '1', 'stat'))).toBe(true); // the machine's threads
   }, 90_000);
 
+  it('a watch killed (SIGKILL) while writing leaves a partial; the next watch removes it, and only it', async () => {
+    // 50 threads, 21 samples: a capture of some 10,000 files, written over a while in the background.
+    const target = await spawnManyThreads(50, 'nanosleep');
+    const dir = join(scratch, 'killed');
+    try {
+      const killed = new Watch([String(target.pid), '--when', 'state:S>1s', '--capture', dir, '--before', '1', '--after', '0', '--interval', '50']);
+      const starttime = await until('the watch in /proc', () => readFileSync(`/proc/${killed.child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[19]);
+      const writing = (n: string) => n.startsWith('.0001.partial-') && existsSync(join(dir, n, 'samples', '0000'));
+      const partial = await until('capture 1 being written', () => (existsSync(dir) ? readdirSync(dir).find(writing) : undefined));
+      killed.child.kill('SIGKILL');
+      await killed.exited;
+      expect(partial).toBe(`.0001.partial-${killed.child.pid}-${starttime}`);
+      expect(capturesIn(dir), 'killed before the capture was renamed').toEqual([partial]);
+      // Left alone: a directory of the same name scheme holding files but no proctriage marker,
+      // and a live writer's partial (this test's).
+      const notOurs = `.0002.partial-${killed.child.pid}-${starttime}`;
+      mkdirSync(join(dir, notOurs));
+      writeFileSync(join(dir, notOurs, 'notes.txt'), 'not proctriage\'s');
+      const live = createPartial(dir, '0003');
+
+      const next = new Watch([String(target.pid), '--when', 'state:Z', '--capture', dir, '--interval', '100']);
+      try {
+        await until('the cleanup line', () => (next.stderr.includes('\n') ? true : undefined));
+      } finally {
+        expect(await next.stop()).toBe(0);
+      }
+      expect(next.stderr).toBe(`proctriage: removed a partial capture left in ${dir} by a proctriage that was killed: ${partial}\n`);
+      expect(next.lines).toEqual([]);
+      expect(capturesIn(dir)).toEqual([notOurs, live.slice(dir.length + 1)].sort());
+    } finally {
+      await target.stop();
+    }
+  }, 60_000);
+
   it('bad conditions and missing PIDs are one-line usage errors (exit 2)', async () => {
     const bad = await runCli(['watch', '--when', 'psi:cpu.some.avg11>3', '--capture', join(scratch, 'x')]);
     expect(bad.code).toBe(2);
@@ -174,4 +221,33 @@ describe('proctriage watch (live)', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--when/);
   });
+});
+
+describe.runIf(isRoot && have('setpriv'))('proctriage watch as uid 65534', () => {
+  it('a capture directory it may not write: a warning at the start, a line per failed capture, and it goes on', async () => {
+    const cli = cliCopyForNobody();
+    const dir = mkdtempSync(join(tmpdir(), 'proctriage-watch-denied-'));
+    chmodSync(dir, 0o755); // root's: nobody may read it, not write it
+    const s = await spawnSleeper();
+    try {
+      const w = new Watch([String(s.pid), '--when', 'state:S', '--capture', dir, '--before', '0', '--after', '0', '--interval', '100', '--cooldown', '0'], { bin: cli.bin, prefix: AS_NOBODY });
+      try {
+        await until('two failed captures', () => (w.stderr.split('\n').length > 3 ? true : undefined));
+      } finally {
+        expect(await w.stop()).toBe(0);
+      }
+      const [warning, ...failures] = w.stderr.trimEnd().split('\n');
+      expect(warning).toBe(`proctriage: warning: captures cannot be written to ${dir} (permission denied); watching anyway`);
+      expect(failures.length).toBeGreaterThanOrEqual(2);
+      for (const line of failures) {
+        expect(line).toMatch(new RegExp(`^proctriage: \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ could not write the capture of state:S held [\\d.]+ s by tid ${s.pid} to ${dir}/0001: permission denied; still watching$`));
+      }
+      expect(w.lines).toEqual([]);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await s.stop();
+      rmSync(dir, { recursive: true, force: true });
+      cli.remove();
+    }
+  }, 60_000);
 });
