@@ -1,4 +1,4 @@
-import { isSkipped, type ReadError, type ReadResult } from '../procfs/errors.js';
+import { isSkipped, type ReadError } from '../procfs/errors.js';
 import { intArg } from '../parsers/syscall.js';
 import { syscallName } from '../kernel/syscalls.js';
 import {

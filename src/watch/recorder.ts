@@ -208,7 +208,8 @@ class MachineTicker {
     private readonly host: HostFacts,
   ) {
     this.through = new SwitchingProcFs(fs);
-    this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity });
+    // proctriage's own threads would show as a running node in every sample.
+    this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity, excludePids: [process.pid] });
   }
 
   tick(rec: RecordingProcFs): TickResult {

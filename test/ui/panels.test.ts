@@ -353,4 +353,13 @@ describe('hostile text in the dashboard', () => {
     const { escapeTags } = await import('../../src/ui/tags.js');
     expect(escapeTags('evil\u001b]0;pwned\u0007{bold}')).toBe('evil\\x1b]0;pwned\\x07{open}bold{close}');
   });
+
+  it('keeps the thread table aligned when a comm holds control characters', () => {
+    const d = makeDiagnosis({ threads: [thread(100, 'futex'), thread(101, 'futex', { comm: '\u001b[2J\u001b[Hx' })] });
+    const rows = tableRows(d, 'tid', false);
+    const lines = threadsPanel(d, rows, initialState(), { width: 110, height: 5 }).panel.lines.map(plainText);
+    const kindAt = (l: string) => l.indexOf(' futex ');
+    expect(lines[2]).toContain('\\x1b[2J');
+    expect(kindAt(lines[2]!)).toBe(kindAt(lines[1]!));
+  });
 });

@@ -174,6 +174,7 @@ describe('proctriage watch (live)', () => {
     const sampleDir = join(cap.dir, 'samples', cap.meta.samples[cap.meta.triggerSample!]!.dir, 'proc');
     expect(readFileSync(join(sampleDir, 'pressure', 'cpu'), 'utf8')).toMatch(/^some avg10=/);
     expect(existsSync(join(sampleDir, '1', 'task', '1', 'stat'))).toBe(true); // the machine's threads
+    expect(existsSync(join(sampleDir, String(w.child.pid), 'task')), "proctriage's own threads are left out").toBe(false);
   }, 90_000);
 
   it('a watch killed (SIGKILL) while writing leaves a partial; the next watch removes it, and only it', async () => {

@@ -1,3 +1,4 @@
+import { terminalSafe } from '../../report/terminal-safe.js';
 import type { Diagnosis, ThreadDiagnosis, WaitGroup } from '../../diagnose/types.js';
 import type { WaitKind } from '../../diagnose/wait-kinds.js';
 import { padEnd } from '../../report/format.js';
@@ -121,7 +122,8 @@ function columns(width: number): Columns {
 }
 
 function cells(tid: string, comm: string, state: string, kind: string, fn: string, cpu: string, sw: string, what: string, c: Columns): string[] {
-  return [padEnd(tid, 7), padEnd(comm, c.comm), padEnd(state, 1), padEnd(kind, 10), padEnd(fn, c.fn), cpu.padStart(6), sw.padStart(7), c.what > 0 ? padEnd(what, c.what) : ''];
+  // Escaped before it is cut to its column: a control character shown as `\xNN` takes 4 cells.
+  return [padEnd(tid, 7), padEnd(terminalSafe(comm), c.comm), padEnd(state, 1), padEnd(kind, 10), padEnd(fn, c.fn), cpu.padStart(6), sw.padStart(7), c.what > 0 ? padEnd(terminalSafe(what), c.what) : ''];
 }
 
 function stateTone(state: string): Tone {
