@@ -211,7 +211,7 @@ async function firstFrame() {
       } catch {
         break; // the pane is gone: top exited (no dashboard on this build)
       }
-      if (screen.includes('avg act')) {
+      if (/avg act/i.test(screen)) {
         t = performance.now() - t0;
         break;
       }
