@@ -196,10 +196,11 @@ for (const level of LEVELS) {
 
 async function firstFrame() {
   if (spawnSync('tmux', ['-V'], { stdio: 'ignore' }).status !== 0) return null;
-  const socket = join(work, 'tmux.sock');
-  const tmux = (...args) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
   const times = [];
   for (let i = 0; i < 3; i++) {
+    // A server per run: a new session on a server that is still exiting fails ("server exited unexpectedly").
+    const socket = join(work, `tmux-${i}.sock`);
+    const tmux = (...args) => execFileSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' });
     const t0 = performance.now();
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'top', '-x', '160', '-y', '50', '-e', 'LANG=C.UTF-8', '-e', 'TERM=xterm-256color', '-e', 'NODE_EXTRA_CA_CERTS=',
       `exec ${process.execPath} ${bin} top`);
