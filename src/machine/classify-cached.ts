@@ -48,12 +48,29 @@ export function needsSyscall(state: string, isKernelThread: boolean): boolean {
  */
 export class WaitCache {
   private readonly entries = new Map<string, CachedWait>();
+  /**
+   * The common case, a wait channel and nothing more (no syscall, no stack read), by state and
+   * flags, then by the wait channel's text: no key string is built for most threads of a sample.
+   */
+  private readonly byWchan = new Map<string, Map<string, CachedWait>>();
 
   constructor(private readonly arch: Arch) {}
 
   classify(texts: ThreadTexts): CachedWait {
-    const helper = texts.isKernelThread || IO_URING_HELPER_COMM.test(texts.comm);
-    const key = `${texts.state}|${helper ? 1 : 0}|${texts.isKernelThread ? 1 : 0}|${textKey(texts.wchan)}|${this.syscallKey(texts.syscall)}|${textKey(texts.stack)}`;
+    const helper = texts.isKernelThread || (texts.comm.startsWith('iou-') && IO_URING_HELPER_COMM.test(texts.comm));
+    const prefix = `${texts.state}${helper ? 1 : 0}${texts.isKernelThread ? 1 : 0}`;
+    if (typeof texts.wchan === 'string' && texts.syscall === null && texts.stack === null) {
+      let byText = this.byWchan.get(prefix);
+      if (byText === undefined) this.byWchan.set(prefix, (byText = new Map()));
+      let hit = byText.get(texts.wchan);
+      if (hit === undefined) {
+        hit = this.compute(texts);
+        if (byText.size >= MAX_ENTRIES) byText.clear();
+        byText.set(texts.wchan, hit);
+      }
+      return hit;
+    }
+    const key = `${prefix}|${textKey(texts.wchan)}|${this.syscallKey(texts.syscall)}|${textKey(texts.stack)}`;
     let hit = this.entries.get(key);
     if (hit === undefined) {
       hit = this.compute(texts);
@@ -68,15 +85,18 @@ export class WaitCache {
    * state letter and the wait channel alone already give a certain, specific answer (a
    * single, non-weak catalog symbol). Then the syscall read is skipped — a third of the files.
    */
-  syscallMatters(texts: Omit<ThreadTexts, 'syscall' | 'stack'>): boolean {
+  syscallMatters(texts: Omit<ThreadTexts, 'syscall' | 'stack'> & { readonly syscall?: null; readonly stack?: null }): boolean {
     if (!needsSyscall(texts.state, texts.isKernelThread)) return false;
     if (typeof texts.wchan !== 'string') return true;
-    const alone = this.classify({ ...texts, syscall: null, stack: null });
+    // The sampler passes texts with neither read yet: classified as they are, no copy.
+    const alone = this.classify(texts.syscall === null && texts.stack === null ? (texts as ThreadTexts) : { ...texts, syscall: null, stack: null });
     return alone.needsStack || alone.wait.confidence !== 'certain';
   }
 
   get size(): number {
-    return this.entries.size;
+    let n = this.entries.size;
+    for (const byText of this.byWchan.values()) n += byText.size;
+    return n;
   }
 
   private syscallKey(text: TextOrError | null): string {

@@ -193,10 +193,12 @@ export class MachineSamplerCore implements MachineSampler {
     const isKernelThread = isKernelThreadFlags(head.flags);
     const wchan = needsWchan(head.state) ? this.source.read(pid, tid, 'wchan') : null;
     if (wchan !== null && typeof wchan !== 'string' && wchan.kind === 'vanished') return null;
-    const readSyscall = this.options.readSyscall === 'always' ? needsSyscall(head.state, isKernelThread) : this.cache.syscallMatters({ state: head.state, comm: head.comm, isKernelThread, wchan });
-    const syscall = readSyscall ? this.source.read(pid, tid, 'syscall') : null;
-    if (syscall !== null && typeof syscall !== 'string' && syscall.kind === 'vanished') return null;
-    return { state: head.state, comm: head.comm, isKernelThread, wchan, syscall, stack: null };
+    const texts = { state: head.state, comm: head.comm, isKernelThread, wchan, syscall: null, stack: null } as const satisfies ThreadTexts;
+    const readSyscall = this.options.readSyscall === 'always' ? needsSyscall(head.state, isKernelThread) : this.cache.syscallMatters(texts);
+    if (!readSyscall) return texts;
+    const syscall = this.source.read(pid, tid, 'syscall');
+    if (typeof syscall !== 'string' && syscall.kind === 'vanished') return null;
+    return { ...texts, syscall };
   }
 
   private maybeCgroupPressure(now: number): readonly CgroupPressure[] | null {

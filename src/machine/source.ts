@@ -95,7 +95,7 @@ export class FastProcSource implements MachineSource {
 
   read(pid: number, tid: number, file: ThreadFile): TextOrError {
     const index = FILE_INDEX[file];
-    const kept = index < KEEPABLE ? this.open.get(tid) : undefined;
+    const kept = this.keepOpenFds > 0 && index < KEEPABLE ? this.open.get(tid) : undefined;
     const keptFd = kept?.fds[index] ?? -1;
     if (keptFd >= 0) {
       try {
