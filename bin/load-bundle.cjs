@@ -1,8 +1,8 @@
 'use strict';
 // Loads a bundle of dist/bundle/ (proctriage.cjs, sample-worker.cjs) with the V8 code cache
 // written beside it at build time (scripts/bundle.mjs). V8 checks a cache against the
-// source's length only, so each cache records the size and mtime of the bundle it was made
-// from, and a cache made for another bundle is never offered to V8.
+// source's length only, so each cache records the build id on the bundle's first line
+// (`// proctriage-build <id>`), and a cache made for another bundle is never offered to V8.
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -26,17 +26,16 @@ function readCache(file, stamp) {
   return data.subarray(HEADER);
 }
 
-/** { exports, script, stamp, cacheRejected }; `useCache: false` compiles from source (to make the cache). */
+/** { exports, script, stamp }; `useCache: false` compiles from source (to make the cache). */
 function loadBundle(name, { useCache = true } = {}) {
   const { bundle, cache } = paths(name);
   const source = fs.readFileSync(bundle, 'utf8');
-  const stat = fs.statSync(bundle);
-  const stamp = `${stat.size}:${Math.round(stat.mtimeMs)}`;
-  const cachedData = useCache ? readCache(cache, stamp) : undefined;
+  const stamp = /^\/\/ proctriage-build (\S+)/.exec(source)?.[1] ?? '';
+  const cachedData = useCache && stamp !== '' ? readCache(cache, stamp) : undefined;
   const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(bundle), module, bundle, DIR);
-  return { name, exports: module.exports, script, stamp, cacheRejected: cachedData === undefined || script.cachedDataRejected === true };
+  return { name, exports: module.exports, script, stamp };
 }
 
 function writeCache(loaded) {

@@ -11,6 +11,7 @@
 // are CommonJS with dynamic requires and are loaded only when drawing.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +37,12 @@ const lazyChildProcess = {
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
+// Each build gets an id, written at the top of each bundle and into its code cache's header:
+// a cache is offered to V8 only for the bundle it was made from (V8 itself compares lengths
+// only). An id, not the file's mtime: npm pack sets every mtime to one fixed date.
+const buildId = randomUUID();
 const common = {
+  banner: { js: `// proctriage-build ${buildId}` },
   bundle: true,
   format: 'cjs',
   platform: 'node',

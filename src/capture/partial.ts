@@ -136,13 +136,14 @@ export function removeStalePartials(parent: string, fs: ProcFs = proc()): string
   const removed: string[] = [];
   for (const name of names.filter((n) => PARTIAL_NAME.test(n)).sort()) {
     const path = join(parent, name);
-    const claim = claimOf(path, name);
-    if (!claim || !writerGone(claim, fs)) continue;
     try {
+      // Another proctriage starting beside this one may remove it first: that entry is skipped.
+      const claim = claimOf(path, name);
+      if (!claim || !writerGone(claim, fs)) continue;
       rmSync(path, { recursive: true, force: true });
       removed.push(name);
     } catch {
-      // left for the next start (e.g. a file in it the cleanup may not remove)
+      // unreadable, gone, or a file in it the cleanup may not remove: left for the next start
     }
   }
   return removed;

@@ -19,9 +19,9 @@ export function runSteps<T>(steps: Steps<T>): T {
 }
 
 /** Run `steps` for at most about `sliceMs` at a time, yielding to the event loop between slices. */
-export async function runStepsSliced<T>(steps: Steps<T>, sliceMs: number): Promise<T> {
+export async function runStepsSliced<T>(steps: Steps<T>, sliceMs: number | (() => number)): Promise<T> {
   for (;;) {
-    const until = performance.now() + sliceMs;
+    const until = performance.now() + (typeof sliceMs === 'number' ? sliceMs : sliceMs());
     do {
       const r = steps.next();
       if (r.done) return r.value;

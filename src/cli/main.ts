@@ -249,7 +249,7 @@ Examples:
 }
 
 /** True when argv names no command and does not ask for help or the version. */
-export function lacksCommand(argv: readonly string[]): boolean {
+function lacksCommand(argv: readonly string[]): boolean {
   const args = argv.slice(2);
   const hasCommand = args.some((a) => !a.startsWith('-'));
   const asksForInfo = args.some((a) => a === '-h' || a === '--help' || a === '-V' || a === '--version');

@@ -1,3 +1,4 @@
+import { ownPids } from '../procfs/names.js';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanStalePartials } from '../capture/partial.js';
@@ -25,7 +26,7 @@ export const LIST_EVERY_MS = 1000;
 
 /** Samples at `hz` for `durationMs` (at least one); a slow sample delays the next, it never overlaps. */
 export async function sampleWindow(hz: number, durationMs: number, procRoot: string, pids?: readonly number[]): Promise<MachineSample[]> {
-  const sampler = createMachineSampler({ procRoot, keepOpenFds: KEEP_OPEN_FDS, listEveryMs: LIST_EVERY_MS, cgroupPressureEveryMs: Infinity, pids, excludePids: [process.pid] });
+  const sampler = createMachineSampler({ procRoot, keepOpenFds: KEEP_OPEN_FDS, listEveryMs: LIST_EVERY_MS, cgroupPressureEveryMs: Infinity, pids, excludePids: ownPids(procRoot) });
   const samples: MachineSample[] = [];
   const interval = 1000 / hz;
   const start = performance.now();
@@ -54,7 +55,7 @@ export async function runSample(options: SampleOptions): Promise<number> {
           samples: Math.max(1, Math.round(options.duration * options.hz)),
           intervalMs: 1000 / options.hz,
           pids: options.pids,
-          excludePids: [process.pid],
+          excludePids: ownPids(options.procRoot),
           howMade: `proctriage sample --capture --hz ${options.hz} --duration ${options.duration}${options.pids ? ` --pids ${options.pids.join(',')} (only these processes)` : ''}`,
         })
       ).samples

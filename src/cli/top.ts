@@ -1,3 +1,4 @@
+import { ownPids } from '../procfs/names.js';
 import { groupWindow } from '../machine/groups.js';
 import { sampleMachineOnce } from '../machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
@@ -29,7 +30,7 @@ export async function runTop(options: TopOptions): Promise<number> {
 
 /** `top --once`: one sample of the whole machine, grouped. */
 export async function runOnce(options: { json: boolean; all: boolean; procRoot: string; sampleWorker?: string }): Promise<number> {
-  const sample = await sampleMachineOnce({ procRoot: options.procRoot, workerScript: options.sampleWorker, excludePids: [process.pid] });
+  const sample = await sampleMachineOnce({ procRoot: options.procRoot, workerScript: options.sampleWorker, excludePids: ownPids(options.procRoot) });
   const window = groupWindow([sample]);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(machineSampleJson(window, sample))}\n`);

@@ -141,7 +141,6 @@ function startWorker(WorkerClass: typeof Worker, script: string, work: WorkerTas
   } catch {
     return null;
   }
-  worker.unref();
   const result = new Promise<WorkerResult | null>((resolve) => {
     worker.once('message', (message: WorkerResult) => resolve(message));
     worker.once('error', () => resolve(null));
@@ -157,10 +156,17 @@ export function runSampleWorker(work: WorkerTasks, send: (result: WorkerResult) 
     send({ joined: false, byTask: [], vanished: 0, stacksRead: 0, filesRead: 0 });
     return;
   }
+  // Claimed before the sampler is built: the main thread may already be waiting on a worker
+  // that came too late to find a task.
+  let i = Atomics.add(control, NEXT, 1);
+  if (i >= work.tasks.length) {
+    send({ joined: true, byTask: [], vanished: 0, stacksRead: 0, filesRead: 0 });
+    return;
+  }
   const sampler = createMachineSampler({ procRoot: work.procRoot, cgroupPressureEveryMs: Infinity });
   const byTask: Array<readonly [number, readonly MachineThread[]]> = [];
   const tally = { vanished: 0, stacksRead: 0 };
-  for (let i = Atomics.add(control, NEXT, 1); i < work.tasks.length; i = Atomics.add(control, NEXT, 1)) {
+  for (; i < work.tasks.length; i = Atomics.add(control, NEXT, 1)) {
     const out: MachineThread[] = [];
     sampler.sampleTask(work.tasks[i]!, out, tally);
     byTask.push([i, out]);

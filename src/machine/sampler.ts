@@ -49,9 +49,11 @@ export class MachineSamplerCore implements MachineSampler {
   private cgroupAtMs = -Infinity;
   /**
    * Processes whose stack was refused: not asked again until they leave the listing. Per
-   * process, not for the whole machine: even root is refused some (pid 1 in a container).
+   * process for root, who is refused only some (pid 1 in a container); anyone else is refused
+   * every stack (it needs CAP_SYS_ADMIN), so one refusal stands for the whole machine.
    */
   private readonly stackDenied = new Set<number>();
+  private stackDeniedEverywhere = false;
   private readonly cache: WaitCache;
 
   constructor(
@@ -104,10 +106,13 @@ export class MachineSamplerCore implements MachineSampler {
         continue;
       }
       let cached = this.cache.classify(thread);
-      if (cached.needsStack && !this.stackDenied.has(task.pid)) {
+      if (cached.needsStack && !this.stackDeniedEverywhere && !this.stackDenied.has(task.pid)) {
         const stack = this.source.read(task.pid, tid, 'stack');
         tally.stacksRead++;
-        if (typeof stack !== 'string' && stack.kind === 'denied') this.stackDenied.add(task.pid);
+        if (typeof stack !== 'string' && stack.kind === 'denied') {
+          if (process.geteuid?.() === 0) this.stackDenied.add(task.pid);
+          else this.stackDeniedEverywhere = true;
+        }
         cached = this.cache.classify({ ...thread, stack });
       }
       if (tid === task.pid) leaderComm = thread.comm;

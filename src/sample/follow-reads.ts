@@ -131,8 +131,9 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
   const socketInodes = new Set((proc.fds.ok ? proc.fds.value : []).flatMap((f) => (f.target.type === 'socket' && f.target.inode !== null ? [f.target.inode] : [])));
   const net = socketInodes.size > 0 ? readNetTables(fs, pid, socketInodes) : null;
   // The namespace's TCP counters speak only for a process with sockets (the network branch
-  // shows nothing for one without); net/snmp is also one of the dearest files to read.
-  const netCounters = socketInodes.size > 0 ? readNetCounters(fs, pid) : skippedNetCounters(pid);
+  // shows nothing for one without); net/snmp is also one of the dearest files to read. When
+  // fd/ is unreadable, whether it has sockets is unknown: read them.
+  const netCounters = proc.fds.ok && socketInodes.size === 0 ? skippedNetCounters(pid) : readNetCounters(fs, pid);
   const cgroupMemory = cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null;
 
   const { wanted, candidates } = wantedInodes(proc, arch, net);

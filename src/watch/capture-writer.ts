@@ -62,6 +62,10 @@ export class BackgroundCaptureWriter {
   /** Captures of this run still on disk, oldest first. */
   private readonly kept: { dir: string; bytes: number }[] = [];
 
+  /** Sampling has stopped: nothing else needs the event loop, so write in one go. */
+  private hurried = false;
+  private readonly slice = (): number => (this.hurried ? Infinity : this.settings.sliceMs);
+
   constructor(private readonly settings: WatchCaptureSettings) {}
 
   /** Captures queued or being written. */
@@ -82,8 +86,12 @@ export class BackgroundCaptureWriter {
     return outcome;
   }
 
-  /** Resolves when every queued capture has been written (or has failed). */
+  /**
+   * Resolves when every queued capture has been written (or has failed). Called once sampling
+   * has stopped, so the rest is written without yielding.
+   */
   async drain(): Promise<void> {
+    this.hurried = true;
     for (let seen = null as unknown; seen !== this.tail; ) {
       seen = this.tail;
       await seen;
@@ -100,13 +108,13 @@ export class BackgroundCaptureWriter {
       dir = join(s.parent, name);
       tmp = createPartial(s.parent, name);
       const description = { pid: input.pid, comm: input.comm, host: s.host, intervalMs: s.intervalMs, howMade: s.howMade, scenario: input.scenario, fullCmdline: false, triggerSample: input.triggerSample, scope: s.scope };
-      await runStepsSliced(captureTreeSteps(tmp, input.samples, description), s.sliceMs);
-      const bytes = await runStepsSliced(diskBytesSteps(tmp), s.sliceMs);
+      await runStepsSliced(captureTreeSteps(tmp, input.samples, description), this.slice);
+      const bytes = await runStepsSliced(diskBytesSteps(tmp), this.slice);
       commitPartial(tmp, dir);
       this.kept.push({ dir, bytes });
       return { ok: true, dir, bytes, deleted: await this.bound() };
     } catch (err) {
-      if (tmp !== null) await runStepsSliced(removeTreeSteps(tmp), s.sliceMs).catch(() => undefined);
+      if (tmp !== null) await runStepsSliced(removeTreeSteps(tmp), this.slice).catch(() => undefined);
       return { ok: false, dir, reason: writeFailure(err) };
     }
   }
@@ -119,7 +127,7 @@ export class BackgroundCaptureWriter {
     while (this.kept.length > 1 && (this.kept.length > s.maxCaptures || total() > s.maxBytes)) {
       const oldest = this.kept.shift()!;
       try {
-        await runStepsSliced(removeTreeSteps(oldest.dir), s.sliceMs);
+        await runStepsSliced(removeTreeSteps(oldest.dir), this.slice);
         deleted.push(oldest.dir);
       } catch {
         // Could not be deleted (someone changed its permissions): no longer counted, not reported as deleted.

@@ -1,3 +1,4 @@
+import { ownPids } from '../procfs/names.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reducedCmdline } from '../capture/capture.js';
 import { ProcessGoneError } from '../diagnose/process-gone.js';
@@ -209,7 +210,7 @@ class MachineTicker {
   ) {
     this.through = new SwitchingProcFs(fs);
     // proctriage's own threads would show as a running node in every sample.
-    this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity, excludePids: [process.pid] });
+    this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity, excludePids: ownPids(fs.root) });
   }
 
   tick(rec: RecordingProcFs): TickResult {
@@ -263,10 +264,16 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
     const all = [...p.before, ...p.after];
     const base = { hit: p.hit, triggerWallMs: p.triggerWallMs, pid: opts.pid ?? p.focus, comm: p.comm };
     const input: WatchCaptureInput = { samples: all, triggerSample: p.before.length - 1, pid: base.pid ?? 0, comm: p.comm, scenario: describeScenario(base, opts) };
-    void writer.write(input).then((outcome) => {
-      if (outcome.ok) opts.onCapture({ ...base, dir: outcome.dir, samples: all.length, triggerSample: input.triggerSample, bytes: outcome.bytes, deleted: outcome.deleted, cutShort });
-      else opts.onCaptureFailed({ dir: outcome.dir, hit: p.hit, triggerWallMs: p.triggerWallMs, reason: outcome.reason });
-    });
+    void writer
+      .write(input)
+      .then((outcome) => {
+        if (outcome.ok) opts.onCapture({ ...base, dir: outcome.dir, samples: all.length, triggerSample: input.triggerSample, bytes: outcome.bytes, deleted: outcome.deleted, cutShort });
+        else opts.onCaptureFailed({ dir: outcome.dir, hit: p.hit, triggerWallMs: p.triggerWallMs, reason: outcome.reason });
+      })
+      .catch(() => {
+        // Telling of the capture failed (its line could not be written: stdout closed);
+        // the capture itself is on disk or reported. Nothing is left to tell it to.
+      });
   };
 
   const end = async (reason: WatchResult['reason'], message: string): Promise<WatchResult> => {
@@ -276,57 +283,64 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
     return { reason, message, samples, captures: writer.captures };
   };
 
-  let next = monotonicMs();
-  while (!opts.signal.aborted) {
-    const t0 = monotonicMs();
-    const rec = new RecordingProcFs(opts.fs);
-    rec.readText('sys/kernel/osrelease');
-    const tick = opts.pid !== null ? processTicker.tick(rec, opts.pid) : machineTicker!.tick(rec);
-    if ('gone' in tick) {
-      const stat = tick.gone.process.stat;
-      if (samples === 0) throw new ProcessGoneError(opts.pid!, false, stat.ok ? { kind: 'vanished', path: String(opts.pid), message: 'exited' } : stat.error);
-      return end('exited', `process ${opts.pid} exited`);
-    }
-    const frame = tick.frame;
-    if (tick.comm !== null) comm = tick.comm;
-    if (samples === 0) checkPressureAvailable(opts.conditions, frame);
-    samples++;
-    held = trackStates(held, frame);
-    const armed = !pending && frame.tMonoMs >= armedAtMs && writer.backlog < MAX_WRITE_BACKLOG;
-    const hit: Hit | null = armed ? firstHit(opts.conditions, previous, frame, held) : null;
-    // Machine scope: from the trigger on, also read the process the condition points at in full.
-    const focus: number | null = opts.pid === null ? (pending?.focus ?? hit?.pid ?? null) : null;
-    let focusComm: string | null = null;
-    if (focus !== null) {
-      const focused = processTicker.tick(rec, focus);
-      focusComm = 'gone' in focused ? null : focused.comm;
-    }
-    const recorded = rec.finish(frame.tMonoMs, tick.tWallMs);
-    ring.push(recorded);
+  try {
+    let next = monotonicMs();
+    while (!opts.signal.aborted) {
+      const t0 = monotonicMs();
+      const rec = new RecordingProcFs(opts.fs);
+      rec.readText('sys/kernel/osrelease');
+      const tick = opts.pid !== null ? processTicker.tick(rec, opts.pid) : machineTicker!.tick(rec);
+      if ('gone' in tick) {
+        const stat = tick.gone.process.stat;
+        if (samples === 0) throw new ProcessGoneError(opts.pid!, false, stat.ok ? { kind: 'vanished', path: String(opts.pid), message: 'exited' } : stat.error);
+        return end('exited', `process ${opts.pid} exited`);
+      }
+      const frame = tick.frame;
+      if (tick.comm !== null) comm = tick.comm;
+      if (samples === 0) checkPressureAvailable(opts.conditions, frame);
+      samples++;
+      held = trackStates(held, frame);
+      const armed = !pending && frame.tMonoMs >= armedAtMs && writer.backlog < MAX_WRITE_BACKLOG;
+      const hit: Hit | null = armed ? firstHit(opts.conditions, previous, frame, held) : null;
+      // Machine scope: from the trigger on, also read the process the condition points at in full.
+      const focus: number | null = opts.pid === null ? (pending?.focus ?? hit?.pid ?? null) : null;
+      let focusComm: string | null = null;
+      if (focus !== null) {
+        const focused = processTicker.tick(rec, focus);
+        focusComm = 'gone' in focused ? null : focused.comm;
+      }
+      const recorded = rec.finish(frame.tMonoMs, tick.tWallMs);
+      ring.push(recorded);
 
-    if (pending) {
-      pending.after.push(recorded);
-    } else if (hit) {
-      const who: string = opts.pid !== null ? comm : (focusComm ?? (focus !== null ? '?' : 'machine'));
-      pending = { before: ring.toArray(), after: [], hit, triggerWallMs: tick.tWallMs, focus, comm: who };
-      armedAtMs = frame.tMonoMs + opts.cooldownMs;
-    }
-    if (pending && pending.after.length >= wantAfter) {
-      finish(pending, false);
-      pending = null;
-    }
-    previous = frame;
-    const now = monotonicMs();
-    opts.onTick?.({ samples, captures: writer.captures, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, writing: writer.backlog, lastTickMs: now - t0 });
+      if (pending) {
+        pending.after.push(recorded);
+      } else if (hit) {
+        const who: string = opts.pid !== null ? comm : (focusComm ?? (focus !== null ? '?' : 'machine'));
+        pending = { before: ring.toArray(), after: [], hit, triggerWallMs: tick.tWallMs, focus, comm: who };
+        armedAtMs = frame.tMonoMs + opts.cooldownMs;
+      }
+      if (pending && pending.after.length >= wantAfter) {
+        finish(pending, false);
+        pending = null;
+      }
+      previous = frame;
+      const now = monotonicMs();
+      opts.onTick?.({ samples, captures: writer.captures, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, writing: writer.backlog, lastTickMs: now - t0 });
 
-    // Fixed cadence; a tick that overran its slot skips to the next one instead of bunching up.
-    next += opts.intervalMs;
-    if (next < now) next = now + opts.intervalMs - ((now - next) % opts.intervalMs);
-    try {
-      await sleep(next - now, undefined, { signal: opts.signal });
-    } catch {
-      break; // aborted
+      // Fixed cadence; a tick that overran its slot skips to the next one instead of bunching up.
+      next += opts.intervalMs;
+      if (next < now) next = now + opts.intervalMs - ((now - next) % opts.intervalMs);
+      try {
+        await sleep(next - now, undefined, { signal: opts.signal });
+      } catch {
+        break; // aborted
+      }
     }
+  } catch (err) {
+    // A tick that failed: what was queued is still written before the error goes on up.
+    machineTicker?.close();
+    await writer.drain().catch(() => undefined);
+    throw err;
   }
   return end('stopped', 'stopped');
 }

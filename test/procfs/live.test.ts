@@ -1,8 +1,10 @@
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStat } from '../../src/parsers/stat.js';
+import { ownPids } from '../../src/procfs/names.js';
 import { createProcFs, DEFAULT_MAX_BYTES, findCgroup2Mount } from '../../src/procfs/procfs.js';
 import { expectError, expectValue, layout, tempDir } from './support.js';
 
@@ -101,5 +103,19 @@ describe('findCgroup2Mount', () => {
   it('gives null without a cgroup2 mount or without mountinfo', () => {
     expect(findCgroup2Mount(layout(tempDir(), { 'self/mountinfo': '22 1 0:21 / /proc rw - proc proc rw\n' }))).toBeNull();
     expect(findCgroup2Mount(tempDir())).toBeNull();
+  });
+});
+
+describe('ownPids: proctriage as the proc root numbers it', () => {
+  it('is this process under the live /proc', () => {
+    expect(ownPids('/proc')).toEqual([process.pid]);
+  });
+  it('follows the root it is given, not process.pid (another pid namespace)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'proctriage-self-'));
+    symlinkSync('4242', join(root, 'self'));
+    expect(ownPids(root)).toEqual([4242]);
+  });
+  it('is none where the root has no self (a capture)', () => {
+    expect(ownPids(mkdtempSync(join(tmpdir(), 'proctriage-noself-')))).toEqual([]);
   });
 });

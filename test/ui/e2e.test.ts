@@ -242,6 +242,9 @@ describe('proctriage top in tmux', () => {
     queue = await spawnFutexLockQueue(6);
   });
   const groupRow = /^│(.)\s*\d+\.\d+ futex\s+futex_\w+\s+waiters\s/m;
+  // A fixed 2 Hz: on a quiet machine the adaptive rate reaches 20 Hz, and a screen that is
+  // redrawn every 50 ms never holds still long enough to be read as one whole frame.
+  const TOP = 'top --hz 2';
 
   /** Move the selection onto the row that matches `row` (a /m pattern), however the rows are ordered (they move with the load). */
   async function selectRow(pane: TmuxPane, row: RegExp): Promise<string> {
@@ -260,7 +263,7 @@ describe('proctriage top in tmux', () => {
   const processRow = () => new RegExp(`^│.\\s+\\d+\\.\\d+\\s+${queue.pid} waiters`, 'm');
 
   it('groups a known load, shows help on ?, lists a group\'s processes on Enter, Esc goes back, q exits cleanly', async () => {
-    const pane = open('top', { cols: 160, rows: 50 });
+    const pane = open(TOP, { cols: 160, rows: 50 });
     let screen = await pane.waitFor(groupRow, 20_000);
     // attach's look: a LIVE badge, bordered panels with titles, the keys on the bottom line.
     expect(screen).toMatch(/^ LIVE [\d.]+ Hz\s+whole machine\s+\d+ threads in \d+ processes/);
@@ -298,7 +301,7 @@ describe('proctriage top in tmux', () => {
   }, 60_000);
 
   it('Enter on a process opens attach on it; q there exits', async () => {
-    const pane = open('top', { cols: 160, rows: 50 });
+    const pane = open(TOP, { cols: 160, rows: 50 });
     await pane.waitFor(groupRow, 20_000);
     await selectRow(pane, groupRow);
     pane.keys('Enter');
@@ -314,7 +317,7 @@ describe('proctriage top in tmux', () => {
   }, 60_000);
 
   it.each(stops)('%s ends it with the terminal restored, as in attach', async (_, stop, code) => {
-    const pane = open('top');
+    const pane = open(TOP);
     await pane.waitFor('┌─ waits', 20_000);
     stop(pane);
     const end = await ended(pane);
@@ -323,7 +326,7 @@ describe('proctriage top in tmux', () => {
   }, 60_000);
 
   it('says when the terminal is too small, as attach does, and re-lays out when it grows', async () => {
-    const pane = open('top', { cols: 70, rows: 20, env: { TERM: 'screen' } });
+    const pane = open(TOP, { cols: 70, rows: 20, env: { TERM: 'screen' } });
     const screen = await pane.waitFor('the terminal is too small', 20_000);
     expect(screen).toContain('it is 70×20; the dashboard needs at least 80×24');
     expect(screen).toContain('proctriage top --once');
@@ -334,7 +337,7 @@ describe('proctriage top in tmux', () => {
   }, 60_000);
 
   it.each(['screen', 'tmux-256color', 'xterm-256color'])('draws lines and · separators as such with TERM=%s', async (term) => {
-    const pane = open('top', { cols: 120, rows: 30, env: { TERM: term } });
+    const pane = open(TOP, { cols: 120, rows: 30, env: { TERM: term } });
     const screen = await pane.waitFor('┌─ waits', 20_000);
     expect(screen).toMatch(/^┌─ PSI — .*─┐$/m);
     expect(screen).toMatch(/^└─+┘$/m);

@@ -1,3 +1,4 @@
+import { ownPids } from '../../procfs/names.js';
 import type { TopOptions } from '../../cli/top.js';
 import { RateController } from '../../machine/budget.js';
 import { createMachineSampler } from '../../machine/sampler.js';
@@ -15,7 +16,7 @@ import { TopDashboard } from './dashboard.js';
 export async function runTopDashboard(options: TopOptions): Promise<number> {
   requireTerminal('proctriage top --once');
   // Its own threads are left out: sampling would otherwise show as a running `node`.
-  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, cgroupPressureEveryMs: 2000, excludePids: [process.pid] });
+  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
   let exit;
   try {
     const surface = await openBlessedSurface({ colors: styleFor(process.stdout) !== PLAIN, title: 'proctriage top' });
