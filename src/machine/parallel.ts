@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
 import { createMachineSampler, type Task } from './sampler.js';
 import type { MachineSample, MachineThread } from './types.js';
@@ -56,6 +57,11 @@ export interface OnceOptions {
   readonly excludePids?: readonly number[];
   /** CPUs free for a worker (default: from /proc/loadavg, see idleCpus). */
   readonly idleCpus?: () => number;
+  /**
+   * Wait up to this long for the worker to join before reading (default 0: never wait). For
+   * tests, which must see the share happen whatever the load on the machine.
+   */
+  readonly awaitJoinMs?: number;
 }
 
 export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSample> {
@@ -71,6 +77,10 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
     const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
     // Loaded only when used: most machines are below the threshold.
     const helper = useWorker ? startWorker((await import('node:worker_threads')).Worker, options.workerScript!, { procRoot: options.procRoot, tasks, control: control.buffer as SharedArrayBuffer }) : null;
+    if (helper !== null && (options.awaitJoinMs ?? 0) > 0) {
+      const until = performance.now() + options.awaitJoinMs!;
+      while (Atomics.load(control, JOINED) === NOT_YET && performance.now() < until) await sleep(2);
+    }
 
     const byTask = new Map<number, readonly MachineThread[]>();
     const tally = { vanished: 0, stacksRead: 0 };
