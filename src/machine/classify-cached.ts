@@ -93,12 +93,6 @@ export class WaitCache {
     return alone.needsStack || alone.wait.confidence !== 'certain';
   }
 
-  get size(): number {
-    let n = this.entries.size;
-    for (const byText of this.byWchan.values()) n += byText.size;
-    return n;
-  }
-
   private syscallKey(text: TextOrError | null): string {
     if (typeof text !== 'string') return textKey(text);
     const space = text.indexOf(' ');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
-import { createMachineSampler, type Task } from './sampler.js';
+import { createMachineSampler, type MachineSamplerCore, type Task } from './sampler.js';
 import type { MachineSample, MachineThread } from './types.js';
 
 /**
@@ -89,7 +89,7 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
       sampler.sampleTask(tasks[index]!, out, tally);
       byTask.set(index, out);
     };
-    for (let i = Atomics.add(control, NEXT, 1); i < tasks.length; i = Atomics.add(control, NEXT, 1)) readTask(i);
+    forEachClaimed(control, tasks.length, readTask);
 
     let workerFiles = 0;
     let readers = 1;
@@ -159,6 +159,11 @@ function startWorker(WorkerClass: typeof Worker, script: string, work: WorkerTas
   return { worker, result };
 }
 
+/** Claim task indexes from the shared counter until none is left (both sides share it). */
+function forEachClaimed(control: Int32Array, count: number, each: (index: number) => void): void {
+  for (let i = Atomics.add(control, NEXT, 1); i < count; i = Atomics.add(control, NEXT, 1)) each(i);
+}
+
 /** The worker's side: claim tasks until none is left, then send what was read. */
 export function runSampleWorker(work: WorkerTasks, send: (result: WorkerResult) => void): void {
   const control = new Int32Array(work.control);
@@ -166,21 +171,18 @@ export function runSampleWorker(work: WorkerTasks, send: (result: WorkerResult) 
     send({ joined: false, byTask: [], vanished: 0, stacksRead: 0, filesRead: 0 });
     return;
   }
-  // Claimed before the sampler is built: the main thread may already be waiting on a worker
-  // that came too late to find a task.
-  let i = Atomics.add(control, NEXT, 1);
-  if (i >= work.tasks.length) {
-    send({ joined: true, byTask: [], vanished: 0, stacksRead: 0, filesRead: 0 });
-    return;
-  }
-  const sampler = createMachineSampler({ procRoot: work.procRoot, cgroupPressureEveryMs: Infinity });
+  // The sampler is built on the first task claimed: the main thread may already be waiting
+  // on a worker that came too late to find one.
+  let sampler = null as MachineSamplerCore | null;
   const byTask: Array<readonly [number, readonly MachineThread[]]> = [];
   const tally = { vanished: 0, stacksRead: 0 };
-  for (; i < work.tasks.length; i = Atomics.add(control, NEXT, 1)) {
+  forEachClaimed(control, work.tasks.length, (i) => {
+    sampler ??= createMachineSampler({ procRoot: work.procRoot, cgroupPressureEveryMs: Infinity });
     const out: MachineThread[] = [];
     sampler.sampleTask(work.tasks[i]!, out, tally);
     byTask.push([i, out]);
-  }
-  sampler.close();
-  send({ joined: true, byTask, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead: sampler.opens });
+  });
+  const filesRead = sampler?.opens ?? 0;
+  sampler?.close();
+  send({ joined: true, byTask, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead });
 }
