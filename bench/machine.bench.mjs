@@ -94,7 +94,7 @@ function timed(cmd, args) {
 }
 
 const NODE_PROBE = `
-import { createMachineSampler } from ${JSON.stringify(join(root, 'dist', 'machine', 'sampler.js'))};
+import { createMachineSampler } from ${JSON.stringify(join(root, 'dist', 'sample', 'machine', 'sampler.js'))};
 const keep = process.argv[1] === 'keep';
 const passes = Number(process.argv[2]);
 const s = createMachineSampler({ keepOpenFds: keep ? 1 << 20 : 0, cgroupPressureEveryMs: Infinity, readSyscall: 'always' });
@@ -123,7 +123,7 @@ function cSample(keep) {
   return { first: per[0], steady: median(per.slice(2)) };
 }
 
-const { RateController } = await import(join(root, 'dist', 'machine', 'budget.js'));
+const { RateController } = await import(join(root, 'dist', 'sample', 'machine', 'budget.js'));
 const summary = [];
 const bin = join(root, 'bin', 'proctriage');
 const nodeArgs = [bin, 'top', '--once', '--json'];

@@ -56,7 +56,7 @@ const common = {
 };
 await build({ ...common, entryPoints: [join(root, 'src', 'cli', 'main.ts')], outfile: join(outdir, 'proctriage.cjs') });
 // The worker thread that shares `top --once`'s sample loads only the sampler.
-await build({ ...common, entryPoints: [join(root, 'src', 'machine', 'sample-worker.ts')], outfile: join(outdir, 'sample-worker.cjs') });
+await build({ ...common, entryPoints: [join(root, 'src', 'sample', 'machine', 'sample-worker.ts')], outfile: join(outdir, 'sample-worker.cjs') });
 
 // The code cache is an optimisation: without it (or if V8 rejects it) the CLI works, slower.
 const made = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.cjs')], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { captureProcess } from '../capture/capture.js';
 import { createProcFs } from '../procfs/procfs.js';
-import { keepOpenBudget, openFilesLimit } from '../machine/source.js';
+import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
 import { LiveSession } from '../session/live.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { LiveFeed } from '../ui/feeds.js';

@@ -1,4 +1,4 @@
-import { ProcessGoneError } from '../diagnose/process-gone.js';
+import { ProcessGoneError } from '../sample/process-gone.js';
 import { UserError } from '../procfs/errors.js';
 
 /** Exit codes (README "Exit codes"). */

@@ -2,9 +2,9 @@ import { ownPids } from '../procfs/names.js';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanStalePartials } from '../capture/partial.js';
-import { groupWindow } from '../machine/groups.js';
-import { createMachineSampler } from '../machine/sampler.js';
-import type { MachineSample } from '../machine/types.js';
+import { groupWindow } from '../sample/machine/groups.js';
+import { createMachineSampler } from '../sample/machine/sampler.js';
+import type { MachineSample } from '../sample/machine/types.js';
 import { machineWindowJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { EXIT } from './errors.js';
@@ -49,7 +49,7 @@ export async function runSample(options: SampleOptions): Promise<number> {
   if (options.capture) cleanStalePartials(dirname(resolve(options.capture)));
   const samples = options.capture
     ? (
-        await (await import('../machine/capture.js')).captureMachine({
+        await (await import('../capture/machine.js')).captureMachine({
           procRoot: options.procRoot,
           outDir: options.capture,
           samples: Math.max(1, Math.round(options.duration * options.hz)),

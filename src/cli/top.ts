@@ -1,6 +1,6 @@
 import { ownPids } from '../procfs/names.js';
-import { groupWindow } from '../machine/groups.js';
-import { sampleMachineOnce } from '../machine/parallel.js';
+import { groupWindow } from '../sample/machine/groups.js';
+import { sampleMachineOnce } from '../sample/machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { EXIT } from './errors.js';

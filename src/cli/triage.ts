@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from '../capture/fixture.js';
-import { ProcessGoneError } from '../diagnose/process-gone.js';
+import { ProcessGoneError } from '../sample/process-gone.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';

@@ -2,14 +2,14 @@ import { describeReadError, type ReadError, type ReadResult } from '../procfs/er
 import type { Model } from '../sample/model.js';
 import type { Sample, ThreadSnapshot } from '../sample/types.js';
 import { DEFAULT_CONTENTION_THRESHOLD, pressureView } from './pressure.js';
-import { ProcessGoneError } from './process-gone.js';
+import { ProcessGoneError } from '../sample/process-gone.js';
 import { diagnoseThread, groupWaits } from './threads.js';
 import { walkTree } from './tree.js';
-import { futexGroups } from '../follow/futex.js';
-import { memoryView } from '../follow/memory.js';
-import { networkView } from '../follow/network.js';
-import { fdContext } from '../follow/peers.js';
-import { followThread } from '../follow/threads.js';
+import { futexGroups } from './follow/futex.js';
+import { memoryView } from './follow/memory.js';
+import { networkView } from './follow/network.js';
+import { fdContext } from './follow/peers.js';
+import { followThread } from './follow/threads.js';
 import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type MissingFact, type ProcessFacts, type ThreadDiagnosis } from './types.js';
 
 export interface DiagnoseOptions {

@@ -1,10 +1,10 @@
 import type { Model } from '../sample/model.js';
 import type { FdSnapshot, HostFacts, ThreadSnapshot } from '../sample/types.js';
-import { waitCall } from '../follow/wait-call.js';
+import { waitCall } from './follow/wait-call.js';
 import { isKernelThreadFlags } from '../parsers/stat.js';
-import { classifyThread } from './classify.js';
+import { classifyThread } from '../classify/classify.js';
 import type { ThreadDiagnosis, WaitGroup } from './types.js';
-import type { ClassifyInput, WaitClassification, WaitKind } from './wait-kinds.js';
+import type { ClassifyInput, WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
 
 /** What the classifier looks at for one thread snapshot. */
 export function classifyInputOf(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null = null): ClassifyInput {

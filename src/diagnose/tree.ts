@@ -1,6 +1,6 @@
 import type { Evidence, NextCommand, PressureView, ProcessFacts, PsiReading, ThreadDiagnosis, TreeStep, Verdict, WaitGroup } from './types.js';
-import type { WaitKind } from './wait-kinds.js';
-import type { FutexGroup, MemoryView, NetworkView } from '../follow/types.js';
+import type { WaitKind } from '../kernel/wait-kinds.js';
+import type { FutexGroup, MemoryView, NetworkView } from './follow/types.js';
 
 /** What the tree looks at; all of it measured before the walk. */
 export interface TreeInput {

@@ -1,7 +1,7 @@
 import type { FdType } from '../parsers/fd.js';
 import type { PsiResource } from '../sample/types.js';
-import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from '../follow/types.js';
-import type { WaitClassification, WaitKind } from './wait-kinds.js';
+import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow/types.js';
+import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
 export const DIAGNOSIS_SCHEMA_VERSION = 1;

@@ -1,4 +1,4 @@
-import type { Arch, WaitExplanation, WaitKind } from '../diagnose/wait-kinds.js';
+import type { Arch, WaitExplanation, WaitKind } from './wait-kinds.js';
 import { syscallNumber } from './syscalls.js';
 
 /**

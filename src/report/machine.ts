@@ -1,5 +1,5 @@
-import { groupRank } from '../machine/groups.js';
-import type { Group, MachineSample, MachineWindow } from '../machine/types.js';
+import { groupRank } from '../sample/machine/groups.js';
+import type { Group, MachineSample, MachineWindow } from '../sample/machine/types.js';
 import { PSI_RESOURCES, type PressureSet } from '../sample/types.js';
 import { padEnd } from './format.js';
 import type { Style } from './style.js';

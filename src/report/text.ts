@@ -1,5 +1,5 @@
 import type { Diagnosis, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
-import { followLines } from '../follow/lines.js';
+import { followLines } from '../diagnose/follow/lines.js';
 import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
 import type { Style } from './style.js';
 

@@ -2,7 +2,7 @@ import type { ProcFs } from '../procfs/procfs.js';
 import { cgroupV2Path } from '../parsers/cgroup.js';
 import { readCgroupPressure, readSystemPressure } from '../readers/pressure.js';
 import { readProcess, readUptimeSeconds, type ProcessReadOptions } from '../readers/process.js';
-import { readFollow, type FollowReadOptions } from './follow-reads.js';
+import { readFollow, type FollowReadOptions } from '../readers/follow.js';
 import type { Sample } from './types.js';
 
 export function monotonicMs(): number {

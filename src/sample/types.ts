@@ -11,8 +11,8 @@ import type { ProcStat } from '../parsers/stat.js';
 import type { ProcStatus } from '../parsers/status.js';
 import type { SyscallState } from '../parsers/syscall.js';
 import type { WchanInfo } from '../parsers/wchan.js';
-import type { Arch } from '../diagnose/wait-kinds.js';
-import type { FollowSnapshot } from './follow-reads.js';
+import type { Arch } from '../kernel/wait-kinds.js';
+import type { FollowSnapshot } from '../readers/follow.js';
 
 /** One thread at one instant: every file may have failed, and says why. */
 export interface ThreadSnapshot {

@@ -2,11 +2,11 @@ import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { buildModel } from '../sample/model.js';
-import { FollowCache } from '../sample/follow-reads.js';
+import { FollowCache } from '../readers/follow.js';
 import { takeSample } from '../sample/sampler.js';
 import type { HostFacts, Sample } from '../sample/types.js';
-import { liveHostFacts } from './host.js';
-import { stackWhereItDecides } from '../diagnose/stack-policy.js';
+import { liveHostFacts } from '../readers/host.js';
+import { stackWhereItDecides } from '../classify/stack-policy.js';
 import type { ProcessReadOptions } from '../readers/process.js';
 import type { SessionEnd, SessionStep, TriageSession } from './session.js';
 

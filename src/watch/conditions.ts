@@ -1,6 +1,6 @@
 import type { Pressure, PsiLine } from '../parsers/pressure.js';
 import type { ReadResult } from '../procfs/errors.js';
-import { WAIT_KINDS, type WaitKind } from '../diagnose/wait-kinds.js';
+import { WAIT_KINDS, type WaitKind } from '../kernel/wait-kinds.js';
 import { PSI_RESOURCES, type PsiResource } from '../sample/types.js';
 
 /**

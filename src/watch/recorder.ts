@@ -1,15 +1,15 @@
 import { ownPids } from '../procfs/names.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { reducedCmdline } from '../capture/capture.js';
-import { ProcessGoneError } from '../diagnose/process-gone.js';
+import { ProcessGoneError } from '../sample/process-gone.js';
 import { diagnoseThread } from '../diagnose/threads.js';
 import { UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { monotonicMs, takeSample } from '../sample/sampler.js';
 import type { HostFacts, Sample } from '../sample/types.js';
-import { liveHostFacts } from '../session/host.js';
+import { liveHostFacts } from '../readers/host.js';
 import { processVanished } from '../session/live.js';
-import { createProcFsMachineSampler, type MachineSamplerCore } from '../machine/sampler.js';
+import { createProcFsMachineSampler, type MachineSamplerCore } from '../sample/machine/sampler.js';
 import { BackgroundCaptureWriter, type WatchCaptureInput } from './capture-writer.js';
 import { firstHit, needsWaitKinds, trackStates, type Condition, type HeldStates, type Hit, type WatchFrame } from './conditions.js';
 import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyThread, formatMilliseconds } from '../../src/diagnose/classify.js';
-import { WAIT_KINDS, type ClassifyInput, type WaitClassification, type WaitKind } from '../../src/diagnose/wait-kinds.js';
+import { classifyThread, formatMilliseconds } from '../../src/classify/classify.js';
+import { WAIT_KINDS, type ClassifyInput, type WaitClassification, type WaitKind } from '../../src/kernel/wait-kinds.js';
 import type { ReadResult } from '../../src/procfs/errors.js';
 import type { StackFrame } from '../../src/parsers/stack.js';
 import { parseSyscall, type SyscallState } from '../../src/parsers/syscall.js';

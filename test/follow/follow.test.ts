@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeTargets } from '../../src/follow/epoll.js';
-import { followLines } from '../../src/follow/lines.js';
-import type { FdFollow } from '../../src/follow/types.js';
+import { summarizeTargets } from '../../src/diagnose/follow/epoll.js';
+import { followLines } from '../../src/diagnose/follow/lines.js';
+import type { FdFollow } from '../../src/diagnose/follow/types.js';
 
 const tcp = (fd: number, listening: boolean, local = '0.0.0.0:6379'): FdFollow => ({
   type: 'tcp', fd, inode: 100 + fd, local, remote: listening ? null : '10.0.0.2:5000', state: listening ? 'LISTEN' : 'ESTABLISHED',

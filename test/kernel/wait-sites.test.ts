@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SHARED_SYMBOLS, WAIT_SITES, siteById, siteSyscalls, sitesForSymbol } from '../../src/kernel/wait-sites.js';
 import { syscallNumber } from '../../src/kernel/syscalls.js';
-import { WAIT_KINDS } from '../../src/diagnose/wait-kinds.js';
+import { WAIT_KINDS } from '../../src/kernel/wait-kinds.js';
 
 /** Row ids of ../shared/kernel-wait-sites.md, section 2. */
 const CATALOG_ROW_IDS = [

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCapture } from '../../src/capture/fixture.js';
-import { captureMachine, loadMachineCapture } from '../../src/machine/capture.js';
-import { groupWindow } from '../../src/machine/groups.js';
+import { captureMachine, loadMachineCapture } from '../../src/capture/machine.js';
+import { groupWindow } from '../../src/sample/machine/groups.js';
 import { spawnManyThreads, stopAll } from '../support/spawners.js';
 
 afterAll(stopAll);

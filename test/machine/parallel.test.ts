@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idleCpus, sampleMachineOnce } from '../../src/machine/parallel.js';
-import type { MachineSample } from '../../src/machine/types.js';
+import { idleCpus, sampleMachineOnce } from '../../src/sample/machine/parallel.js';
+import type { MachineSample } from '../../src/sample/machine/types.js';
 import { spawnManyThreads, stopAll, type Spawned } from '../support/spawners.js';
 
 afterAll(stopAll);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { groupWindow } from '../../src/machine/groups.js';
-import type { MachineSample, MachineThread } from '../../src/machine/types.js';
+import { groupWindow } from '../../src/sample/machine/groups.js';
+import type { MachineSample, MachineThread } from '../../src/sample/machine/types.js';
 import { fail } from '../../src/procfs/errors.js';
 import { machineSampleJson, machineWindowJson, renderMachineText } from '../../src/report/machine.js';
 import { PLAIN } from '../../src/report/style.js';

@@ -5,8 +5,8 @@
  */
 import { expect } from 'vitest';
 import type { Diagnosis, ThreadDiagnosis } from '../../src/diagnose/types.js';
-import type { FdFollow, ThreadFollow } from '../../src/follow/types.js';
-import { followLines } from '../../src/follow/lines.js';
+import type { FdFollow, ThreadFollow } from '../../src/diagnose/follow/types.js';
+import { followLines } from '../../src/diagnose/follow/lines.js';
 
 /** Pids known only live (the fixture answer is checked without them). */
 export interface Related {

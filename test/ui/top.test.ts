@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RateController } from '../../src/machine/budget.js';
-import { groupWindow } from '../../src/machine/groups.js';
-import type { MachineSample, MachineSampler, MachineThread } from '../../src/machine/types.js';
+import { RateController } from '../../src/sample/machine/budget.js';
+import { groupWindow } from '../../src/sample/machine/groups.js';
+import type { MachineSample, MachineSampler, MachineThread } from '../../src/sample/machine/types.js';
 import { fail } from '../../src/procfs/errors.js';
 import type { PressureSet } from '../../src/sample/types.js';
 import type { Intent } from '../../src/ui/keys.js';

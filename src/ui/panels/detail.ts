@@ -1,5 +1,5 @@
 import type { ThreadDiagnosis } from '../../diagnose/types.js';
-import type { ThreadFollow } from '../../follow/types.js';
+import type { ThreadFollow } from '../../diagnose/follow/types.js';
 import type { ThreadSnapshot } from '../../sample/types.js';
 import { formatPercent } from '../../report/format.js';
 import { stateWord } from './header.js';

@@ -1,6 +1,6 @@
 import { terminalSafe } from '../../report/terminal-safe.js';
 import type { Diagnosis, ThreadDiagnosis, WaitGroup } from '../../diagnose/types.js';
-import type { WaitKind } from '../../diagnose/wait-kinds.js';
+import type { WaitKind } from '../../kernel/wait-kinds.js';
 import { padEnd } from '../../report/format.js';
 import { SORT_LABELS, type SortKey, type UiState } from '../state.js';
 import { tableView } from './table.js';

@@ -1,6 +1,6 @@
-import type { RateController } from '../../machine/budget.js';
-import { groupWindow } from '../../machine/groups.js';
-import type { CgroupPressure, MachineSample, MachineSampler } from '../../machine/types.js';
+import type { RateController } from '../../sample/machine/budget.js';
+import { groupWindow } from '../../sample/machine/groups.js';
+import type { CgroupPressure, MachineSample, MachineSampler } from '../../sample/machine/types.js';
 import { PSI_RESOURCES, type PsiResource } from '../../sample/types.js';
 import { intentForKey, type KeyPress } from '../keys.js';
 import { ScreenLoop, type DashboardExit } from '../loop.js';

@@ -1,7 +1,7 @@
 import { ownPids } from '../../procfs/names.js';
 import type { TopOptions } from '../../cli/top.js';
-import { RateController } from '../../machine/budget.js';
-import { createMachineSampler } from '../../machine/sampler.js';
+import { RateController } from '../../sample/machine/budget.js';
+import { createMachineSampler } from '../../sample/machine/sampler.js';
 import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
 import { readHostInfo } from '../host-info.js';

@@ -1,6 +1,6 @@
-import type { WaitKind } from '../../diagnose/wait-kinds.js';
-import { processesInGroup, type GroupProcess } from '../../machine/groups.js';
-import type { CgroupPressure, Group, MachineSample, MachineWindow } from '../../machine/types.js';
+import type { WaitKind } from '../../kernel/wait-kinds.js';
+import { processesInGroup, type GroupProcess } from '../../sample/machine/groups.js';
+import type { CgroupPressure, Group, MachineSample, MachineWindow } from '../../sample/machine/types.js';
 import { column, excludedNote, formatAvg, groupProcesses, isDState } from '../../report/machine.js';
 import { padEnd } from '../../report/format.js';
 import { terminalSafe } from '../../report/terminal-safe.js';

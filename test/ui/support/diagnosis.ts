@@ -1,5 +1,5 @@
 import type { Diagnosis, PressureView, PsiReading, ThreadDiagnosis } from '../../../src/diagnose/types.js';
-import type { WaitClassification, WaitKind } from '../../../src/diagnose/wait-kinds.js';
+import type { WaitClassification, WaitKind } from '../../../src/kernel/wait-kinds.js';
 import { groupWaits } from '../../../src/diagnose/threads.js';
 import type { PsiResource } from '../../../src/sample/types.js';
 

@@ -1,4 +1,4 @@
-import type { ThreadDiagnosis } from './types.js';
+import type { ThreadDiagnosis } from '../types.js';
 
 /**
  * How a futex waiter waits, from the futex op the classifier decoded. glibc's mutex slow path

@@ -1,14 +1,14 @@
 import type { ProcFs } from '../procfs/procfs.js';
-import type { Arch } from '../diagnose/wait-kinds.js';
-import { archFromNode } from '../session/host.js';
-import { waitCall } from '../follow/wait-call.js';
-import { readChildTree, scanParents, type ChildrenSnapshot } from '../readers/children.js';
-import { readCgroupMemory, type CgroupMemory } from '../readers/memory.js';
-import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from '../readers/net.js';
-import { scanInodeOwners, type InodeOwnerScan } from '../readers/owners.js';
-import type { ProcessSnapshot } from './types.js';
+import type { Arch } from '../kernel/wait-kinds.js';
+import { archFromNode } from './host.js';
+import { waitCall } from '../diagnose/follow/wait-call.js';
+import { readChildTree, scanParents, type ChildrenSnapshot } from './children.js';
+import { readCgroupMemory, type CgroupMemory } from './memory.js';
+import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from './net.js';
+import { scanInodeOwners, type InodeOwnerScan } from './owners.js';
+import type { ProcessSnapshot } from '../sample/types.js';
 import { isSkipped } from '../procfs/errors.js';
-import { readThreadChildren } from '../readers/process.js';
+import { readThreadChildren } from './process.js';
 import { arch as osArch } from 'node:os';
 
 /**

@@ -1,8 +1,8 @@
-import { classifyThread } from '../diagnose/classify.js';
-import type { Arch } from '../diagnose/wait-kinds.js';
-import { classifyInputOf } from '../diagnose/threads.js';
-import type { ChildSnapshot, ChildrenSnapshot } from '../readers/children.js';
-import type { ThreadSnapshot } from '../sample/types.js';
+import { classifyThread } from '../../classify/classify.js';
+import type { Arch } from '../../kernel/wait-kinds.js';
+import { classifyInputOf } from '../threads.js';
+import type { ChildSnapshot, ChildrenSnapshot } from '../../readers/children.js';
+import type { ThreadSnapshot } from '../../sample/types.js';
 import type { WaitCall } from './wait-call.js';
 import type { ChildFollow, ChildrenFollow } from './types.js';
 

@@ -1,6 +1,6 @@
-import type { ThreadDiagnosis } from '../diagnose/types.js';
-import type { Arch } from '../diagnose/wait-kinds.js';
-import type { Sample, ThreadSnapshot } from '../sample/types.js';
+import type { ThreadDiagnosis } from '../types.js';
+import type { Arch } from '../../kernel/wait-kinds.js';
+import type { Sample, ThreadSnapshot } from '../../sample/types.js';
 import { followChildren } from './children.js';
 import { followEpoll } from './epoll.js';
 import { followFd, type FdContext } from './peers.js';

@@ -1,8 +1,8 @@
 import { closeSync, openSync, readdirSync, readFileSync, constants as fsConstants } from 'node:fs';
-import { errnoOf, kindFromErrno, type ReadError } from '../procfs/errors.js';
-import { numericNames } from '../procfs/names.js';
-import { parseLimits } from '../parsers/limits.js';
-import { DEFAULT_MAX_BYTES, readFdBounded, type ProcFs } from '../procfs/procfs.js';
+import { errnoOf, kindFromErrno, type ReadError } from '../../procfs/errors.js';
+import { numericNames } from '../../procfs/names.js';
+import { parseLimits } from '../../parsers/limits.js';
+import { DEFAULT_MAX_BYTES, readFdBounded, type ProcFs } from '../../procfs/procfs.js';
 import type { TextOrError } from './classify-cached.js';
 
 /** The per-thread files a machine sample reads. */

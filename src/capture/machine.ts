@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadCapture } from '../capture/fixture.js';
-import { commitPartial, createPartial } from '../capture/partial.js';
-import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
-import { writeCaptureTree } from '../capture/write.js';
+import { loadCapture } from './fixture.js';
+import { commitPartial, createPartial } from './partial.js';
+import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
+import { writeCaptureTree } from './write.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
-import { liveHostFacts } from '../session/host.js';
-import { createProcFsMachineSampler } from './sampler.js';
-import type { MachineSample } from './types.js';
+import { liveHostFacts } from '../readers/host.js';
+import { createProcFsMachineSampler } from '../sample/machine/sampler.js';
+import type { MachineSample } from '../sample/machine/types.js';
 
 export interface MachineCaptureOptions {
   readonly procRoot: string;

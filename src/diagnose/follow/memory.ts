@@ -1,5 +1,5 @@
-import type { ReadResult } from '../procfs/errors.js';
-import type { Model } from '../sample/model.js';
+import type { ReadResult } from '../../procfs/errors.js';
+import type { Model } from '../../sample/model.js';
 import type { MemoryView } from './types.js';
 
 const valueOf = <T>(r: ReadResult<T>): T | null => (r.ok ? r.value : null);

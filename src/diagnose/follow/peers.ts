@@ -1,8 +1,8 @@
-import type { InetSocketRow, UnixSocketRow } from '../parsers/net.js';
-import type { InodeOwnerScan } from '../readers/owners.js';
-import type { NetTables } from '../readers/net.js';
-import type { FdSnapshot } from '../sample/types.js';
-import type { FollowSnapshot } from '../sample/follow-reads.js';
+import type { InetSocketRow, UnixSocketRow } from '../../parsers/net.js';
+import type { InodeOwnerScan } from '../../readers/owners.js';
+import type { NetTables } from '../../readers/net.js';
+import type { FdSnapshot } from '../../sample/types.js';
+import type { FollowSnapshot } from '../../readers/follow.js';
 import type { FdFollow, PeerProcess, PeerSearch } from './types.js';
 
 /** Lookups built once per sample: fds by number, socket rows by inode, holders by inode. */

@@ -1,6 +1,6 @@
-import type { NetworkRates } from '../sample/model.js';
-import type { Sample } from '../sample/types.js';
-import { isSkipped } from '../procfs/errors.js';
+import type { NetworkRates } from '../../sample/model.js';
+import type { Sample } from '../../sample/types.js';
+import { isSkipped } from '../../procfs/errors.js';
 import { followFd, fdContext } from './peers.js';
 import type { NetworkView } from './types.js';
 

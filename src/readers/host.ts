@@ -1,6 +1,6 @@
 import { arch as osArch, cpus } from 'node:os';
 import type { ProcFs } from '../procfs/procfs.js';
-import type { Arch } from '../diagnose/wait-kinds.js';
+import type { Arch } from '../kernel/wait-kinds.js';
 import type { HostFacts } from '../sample/types.js';
 
 /** Node's name for the CPU architecture → the kernel's (uname -m). */

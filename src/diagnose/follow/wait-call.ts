@@ -1,7 +1,7 @@
-import type { ReadResult } from '../procfs/errors.js';
-import type { SyscallState } from '../parsers/syscall.js';
-import { syscallName } from '../kernel/syscalls.js';
-import type { Arch } from '../diagnose/wait-kinds.js';
+import type { ReadResult } from '../../procfs/errors.js';
+import type { SyscallState } from '../../parsers/syscall.js';
+import { syscallName } from '../../kernel/syscalls.js';
+import type { Arch } from '../../kernel/wait-kinds.js';
 
 /** Syscalls whose first argument is the fd the thread waits on. */
 const FD_FIRST = new Set([

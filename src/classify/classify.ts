@@ -14,7 +14,7 @@ import {
   sitesForSyscall,
   type WaitSite,
 } from '../kernel/wait-sites.js';
-import type { ClassifyInput, WaitArgument, WaitClassification, WaitExplanation, WaitKind } from './wait-kinds.js';
+import type { ClassifyInput, WaitArgument, WaitClassification, WaitExplanation, WaitKind } from '../kernel/wait-kinds.js';
 
 /**
  * Thread → what it waits on, from the state letter, `wchan`, `stack` (root only) and

@@ -1,5 +1,5 @@
-import { futexStyle } from '../diagnose/futex-style.js';
-import type { ThreadDiagnosis } from '../diagnose/types.js';
+import { futexStyle } from './futex-style.js';
+import type { ThreadDiagnosis } from '../types.js';
 import type { FutexGroup, FutexStyleVerdict } from './types.js';
 
 /** A thread that holds a CPU: running or runnable now, or ≥ 20 % of a core over the interval. */

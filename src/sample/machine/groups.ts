@@ -1,4 +1,4 @@
-import type { WaitKind } from '../diagnose/wait-kinds.js';
+import type { WaitKind } from '../../kernel/wait-kinds.js';
 import type { Group, GroupKey, MachineSample, MachineThread, MachineWindow } from './types.js';
 
 /** `kind|function|comm`: the map key of a group. */

@@ -1,11 +1,11 @@
-import { classifyThread, IO_URING_HELPER_COMM } from '../diagnose/classify.js';
-import { isSettled } from '../diagnose/stack-policy.js';
-import type { Arch, WaitClassification } from '../diagnose/wait-kinds.js';
-import { syscallName } from '../kernel/syscalls.js';
-import { parseStack } from '../parsers/stack.js';
-import { parseSyscall } from '../parsers/syscall.js';
-import { parseWchan } from '../parsers/wchan.js';
-import { fail, ok, ParseError, type ReadError, type ReadResult } from '../procfs/errors.js';
+import { classifyThread, IO_URING_HELPER_COMM } from '../../classify/classify.js';
+import { isSettled } from '../../classify/stack-policy.js';
+import type { Arch, WaitClassification } from '../../kernel/wait-kinds.js';
+import { syscallName } from '../../kernel/syscalls.js';
+import { parseStack } from '../../parsers/stack.js';
+import { parseSyscall } from '../../parsers/syscall.js';
+import { parseWchan } from '../../parsers/wchan.js';
+import { fail, ok, ParseError, type ReadError, type ReadResult } from '../../procfs/errors.js';
 import type { MachineWait } from './types.js';
 
 /** A file's text, or why it could not be read. */

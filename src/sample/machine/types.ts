@@ -1,5 +1,5 @@
-import type { WaitClassification, WaitKind } from '../diagnose/wait-kinds.js';
-import type { PressureSet } from '../sample/types.js';
+import type { WaitClassification, WaitKind } from '../../kernel/wait-kinds.js';
+import type { PressureSet } from '../types.js';
 
 /**
  * The whole machine, one instant: every thread of every process and what it waits on.
