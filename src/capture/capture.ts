@@ -7,7 +7,7 @@ import { UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../readers/host.js';
-import { processVanished } from '../session/live.js';
+import { processVanished } from '../sample/sampler.js';
 import { commitPartial, createPartial, writeFailure } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
 import { writeCaptureTree } from './write.js';

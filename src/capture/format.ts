@@ -1,4 +1,4 @@
-import type { Arch } from '../kernel/wait-kinds.js';
+import type { Arch } from '../kernel/arch.js';
 import type { RecordedError } from '../procfs/procfs.js';
 
 /** Version of the capture layout; replay refuses newer versions with a clear message. */

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HostFacts } from '../sample/types.js';
+import type { HostFacts } from '../readers/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { CAPTURE_FORMAT_VERSION, type CaptureMeta, type CaptureSampleMeta } from './format.js';
 import { recordedSampleSteps, type RecordedSample } from './recording-procfs.js';

@@ -1,6 +1,8 @@
 import { isSkipped, type ReadError } from '../procfs/errors.js';
 import { intArg } from '../parsers/syscall.js';
 import { syscallName } from '../kernel/syscalls.js';
+import { argIndex, intArgOf, type ArgRole } from '../kernel/syscall-signatures.js';
+import { kindOfFdType, WAIT_KIND_INFO } from '../kernel/wait-kind-info.js';
 import {
   IO_FRAME_PREFIXES,
   SCHEDULER_FUNCTIONS,
@@ -14,7 +16,8 @@ import {
   sitesForSyscall,
   type WaitSite,
 } from '../kernel/wait-sites.js';
-import type { ClassifyInput, WaitArgument, WaitClassification, WaitExplanation, WaitKind } from '../kernel/wait-kinds.js';
+import type { WaitArgument, WaitClassification, WaitExplanation, WaitKind } from '../kernel/wait-kinds.js';
+import type { ClassifyInput } from '../classify/input.js';
 
 /**
  * Thread → what it waits on, from the state letter, `wchan`, `stack` (root only) and
@@ -337,20 +340,9 @@ function resolveBySyscall(seen: Observation, top: string, candidates: readonly W
   return siteVerdict(seen, only, top, 'likely', [...topBasis(seen), 'syscall']);
 }
 
-/** The wait kind an fd's type implies for a read-like wait on it. */
+/** The wait kind an fd's type implies for a read-like wait on it (WAIT_KIND_INFO's fdTypes). */
 function kindOfFd(target: NonNullable<ClassifyInput['fdTarget']>): WaitKind | null {
-  switch (target.type) {
-    case 'socket':
-      return 'socket';
-    case 'pipe':
-      return 'pipe';
-    case 'tty':
-      return 'tty';
-    case 'anon_inode':
-      return target.anonKind === 'signalfd' ? 'signal' : ['eventfd', 'timerfd', 'inotify', '[eventfd]', '[timerfd]'].includes(target.anonKind ?? '') ? 'event-fd' : null;
-    default:
-      return null;
-  }
+  return kindOfFdType(target.type === 'anon_inode' ? `anon_inode:${target.anonKind ?? ''}` : target.type);
 }
 
 /** Without a stack, what the syscall's fd points to picks among rows sharing the symbol (socket vs tty vs inotify). */
@@ -613,7 +605,7 @@ function commonSourceFile(site: WaitSite): string | null {
 
 function ambiguousSyscallVerdict(seen: Observation, call: SyscallCall): Verdict {
   const kinds = [...new Set(syscallCandidates(seen, call).map((site) => site.kind))];
-  const fd = FD_SYSCALLS.has(call.name) ? intArg(call.args[0] ?? 0n) : null;
+  const fd = intArgOf(call.name, call.args, 'fd');
   const which = kinds.length > 0 ? `It may be a ${kinds.join(', ')} wait.` : 'The catalog has no wait for this syscall.';
   const lookAt =
     fd !== null ? ` The type of fd ${fd} (ls -l /proc/PID/fd/${fd}) or the kernel stack (root) says which.` : ' The kernel stack (root) says which.';
@@ -690,8 +682,10 @@ interface DecodedCall {
 
 type Decoder = (call: SyscallCall) => DecodedCall;
 
-function arg(call: SyscallCall, index: number): bigint {
-  return call.args[index] ?? 0n;
+/** The argument of `role` (SYSCALL_SIGNATURES); 0 when the call has none. */
+function arg(call: SyscallCall, role: ArgRole): bigint {
+  const index = argIndex(call.name, role);
+  return index === null ? 0n : call.args[index] ?? 0n;
 }
 
 function hex(value: bigint): string {
@@ -742,7 +736,7 @@ function describePid(pid: number): string | null {
 }
 
 const decodeWait4: Decoder = (call) => {
-  const pid = intArg(arg(call, 0));
+  const pid = intArg(arg(call, 'pid'));
   const meaning = describePid(pid);
   return {
     text: `waitpid(pid=${pid}${meaning ? ` ${meaning}` : ''})`,
@@ -753,8 +747,8 @@ const decodeWait4: Decoder = (call) => {
 const WAITID_TYPES: Readonly<Record<number, string>> = { 0: 'P_ALL', 1: 'P_PID', 2: 'P_PGID', 3: 'P_PIDFD' };
 
 const decodeWaitid: Decoder = (call) => {
-  const idtype = intArg(arg(call, 0));
-  const id = intArg(arg(call, 1));
+  const idtype = intArg(arg(call, 'idtype'));
+  const id = intArg(arg(call, 'id'));
   const type = WAITID_TYPES[idtype] ?? `idtype ${idtype}`;
   const value =
     idtype === 0
@@ -766,8 +760,8 @@ const decodeWaitid: Decoder = (call) => {
 };
 
 const decodeFutex: Decoder = (call) => {
-  const address = hex(arg(call, 0));
-  const op = intArg(arg(call, 1));
+  const address = hex(arg(call, 'futex-word'));
+  const op = intArg(arg(call, 'futex-op'));
   return {
     text: `${futexVerb(op & FUTEX_CMD_MASK)} ${address} (${futexOpName(op, false)})`,
     argument: argument('futex address', `${address} (${futexOpName(op, true)})`, address),
@@ -778,8 +772,8 @@ const FUTEX2_SIZES = ['FUTEX2_SIZE_U8', 'FUTEX2_SIZE_U16', 'FUTEX2_SIZE_U32', 'F
 const FUTEX2_NUMA = 0x4;
 
 const decodeFutex2Wait: Decoder = (call) => {
-  const address = hex(arg(call, 0));
-  const flags = intArg(arg(call, 3));
+  const address = hex(arg(call, 'futex-word'));
+  const flags = intArg(arg(call, 'futex2-flags'));
   const names = [
     FUTEX2_SIZES[flags & 3]!,
     ...(flags & FUTEX2_NUMA ? ['FUTEX2_NUMA'] : []),
@@ -789,15 +783,15 @@ const decodeFutex2Wait: Decoder = (call) => {
 };
 
 const decodeFutexWaitv: Decoder = (call) => {
-  const count = intArg(arg(call, 1));
-  return { text: `futex_waitv(${count} futexes)`, argument: argument('futexes', `${count} at ${hex(arg(call, 0))}`, count) };
+  const count = intArg(arg(call, 'futex-count'));
+  return { text: `futex_waitv(${count} futexes)`, argument: argument('futexes', `${count} at ${hex(arg(call, 'futex-vector'))}`, count) };
 };
 
 /** epoll_wait(epfd, …, timeout), poll(fds, nfds, timeout), select(nfds, …, timeout): one number and a timeout. */
-function readinessDecoder(label: 'epfd' | 'nfds', index: number, timeoutOf: (call: SyscallCall) => Timeout): Decoder {
+function readinessDecoder(label: 'epfd' | 'nfds'): Decoder {
   return (call) => {
-    const value = intArg(arg(call, index));
-    const timeout = timeoutOf(call);
+    const value = intArg(arg(call, label === 'epfd' ? 'epoll-fd' : 'nfds'));
+    const timeout = argIndex(call.name, 'timeout-ms') !== null ? msTimeout(arg(call, 'timeout-ms')) : pointerTimeout(arg(call, 'timeout-ptr'));
     return {
       text: `${call.name}(${label}=${value}, timeout=${timeout.short})`,
       argument: argument(label === 'epfd' ? 'epoll fd' : 'nfds', `${value} (timeout ${timeout.detail})`, value),
@@ -834,9 +828,9 @@ const decodeNanosleep: Decoder = () => ({
 });
 
 const decodeClockNanosleep: Decoder = (call) => {
-  const clockId = intArg(arg(call, 0));
+  const clockId = intArg(arg(call, 'clock'));
   const clock = CLOCKS[clockId] ?? (clockId < 0 ? `CPU clock ${clockId}` : `clock ${clockId}`);
-  const absolute = (intArg(arg(call, 1)) & TIMER_ABSTIME) !== 0;
+  const absolute = (intArg(arg(call, 'clock-flags')) & TIMER_ABSTIME) !== 0;
   return {
     text: `clock_nanosleep(${clock}, ${absolute ? 'TIMER_ABSTIME' : 'relative'})`,
     argument: sleepArgument(clock, clockId, absolute),
@@ -844,18 +838,18 @@ const decodeClockNanosleep: Decoder = (call) => {
 };
 
 const decodeIoUringEnter: Decoder = (call) => {
-  const fd = intArg(arg(call, 0));
-  const minComplete = Number(BigInt.asUintN(32, arg(call, 2)));
+  const fd = intArg(arg(call, 'fd'));
+  const minComplete = Number(BigInt.asUintN(32, arg(call, 'min-complete')));
   return {
     text: `io_uring_enter(fd=${fd}, min_complete=${minComplete})`,
     argument: argument('fd', `${fd} (min_complete ${minComplete})`, fd),
   };
 };
 
-/** A call whose first argument is an fd or an id, with an optional named second argument. */
-function firstArgDecoder(argName: string, detail?: (call: SyscallCall) => string): Decoder {
+/** A call named by one argument (an fd or an id), with an optional detail from another. */
+function firstArgDecoder(argName: string, role: ArgRole, detail?: (call: SyscallCall) => string): Decoder {
   return (call) => {
-    const value = intArg(arg(call, 0));
+    const value = intArg(arg(call, role));
     const extra = detail?.(call);
     return {
       text: `${call.name}(${argName}=${value}${extra ? `, ${extra}` : ''})`,
@@ -874,94 +868,51 @@ const FCNTL_COMMANDS: Readonly<Record<number, string>> = {
 };
 
 function fcntlCommand(call: SyscallCall): string {
-  const command = intArg(arg(call, 1));
+  const command = intArg(arg(call, 'fcntl-cmd'));
   return FCNTL_COMMANDS[command] ?? `cmd ${command}`;
 }
 
 function flockOperation(call: SyscallCall): string {
-  const op = intArg(arg(call, 1));
+  const op = intArg(arg(call, 'flock-op'));
   const base = op & 2 ? 'LOCK_EX' : op & 1 ? 'LOCK_SH' : op & 8 ? 'LOCK_UN' : `op ${op}`;
   return op & 4 ? `${base}|LOCK_NB` : base;
 }
 
-/** Syscalls whose first argument is the file descriptor they sleep on. */
-const FD_SYSCALLS: ReadonlySet<string> = new Set([
-  'read', 'write', 'readv', 'writev', 'pread64', 'pwrite64', 'preadv', 'pwritev', 'preadv2', 'pwritev2',
-  'recvfrom', 'recvmsg', 'recvmmsg', 'sendto', 'sendmsg', 'sendmmsg', 'accept', 'accept4', 'connect',
-  'fsync', 'fdatasync', 'syncfs', 'sync_file_range', 'ioctl', 'getdents', 'getdents64', 'ftruncate',
-  'fallocate', 'fstat', 'splice', 'tee', 'vmsplice', 'sendfile', 'copy_file_range', 'close', 'lseek',
-  'mq_timedreceive', 'mq_timedsend', 'io_uring_register',
-]);
 
-const decodeFd = firstArgDecoder('fd');
+const decodeFd = firstArgDecoder('fd', 'fd');
 
 const DECODERS: Readonly<Record<string, Decoder>> = {
   wait4: decodeWait4,
   waitid: decodeWaitid,
-  epoll_wait: readinessDecoder('epfd', 0, (call) => msTimeout(arg(call, 3))),
-  epoll_pwait: readinessDecoder('epfd', 0, (call) => msTimeout(arg(call, 3))),
-  epoll_pwait2: readinessDecoder('epfd', 0, (call) => pointerTimeout(arg(call, 3))),
+  epoll_wait: readinessDecoder('epfd'),
+  epoll_pwait: readinessDecoder('epfd'),
+  epoll_pwait2: readinessDecoder('epfd'),
   futex: decodeFutex,
   futex_wait: decodeFutex2Wait,
   futex_waitv: decodeFutexWaitv,
-  poll: readinessDecoder('nfds', 1, (call) => msTimeout(arg(call, 2))),
-  ppoll: readinessDecoder('nfds', 1, (call) => pointerTimeout(arg(call, 2))),
-  select: readinessDecoder('nfds', 0, (call) => pointerTimeout(arg(call, 4))),
-  pselect6: readinessDecoder('nfds', 0, (call) => pointerTimeout(arg(call, 4))),
+  poll: readinessDecoder('nfds'),
+  ppoll: readinessDecoder('nfds'),
+  select: readinessDecoder('nfds'),
+  pselect6: readinessDecoder('nfds'),
   nanosleep: decodeNanosleep,
   clock_nanosleep: decodeClockNanosleep,
   io_uring_enter: decodeIoUringEnter,
-  fcntl: firstArgDecoder('fd', fcntlCommand),
-  flock: firstArgDecoder('fd', flockOperation),
-  msgrcv: firstArgDecoder('msqid'),
-  msgsnd: firstArgDecoder('msqid'),
-  semop: firstArgDecoder('semid'),
-  semtimedop: firstArgDecoder('semid'),
+  fcntl: firstArgDecoder('fd', 'fd', fcntlCommand),
+  flock: firstArgDecoder('fd', 'fd', flockOperation),
+  msgrcv: firstArgDecoder('msqid', 'msqid'),
+  msgsnd: firstArgDecoder('msqid', 'msqid'),
+  semop: firstArgDecoder('semid', 'semid'),
+  semtimedop: firstArgDecoder('semid', 'semid'),
 };
 
 function decodeCall(call: SyscallCall): DecodedCall {
-  const decoder = DECODERS[call.name] ?? (FD_SYSCALLS.has(call.name) ? decodeFd : null);
+  const decoder = DECODERS[call.name] ?? (argIndex(call.name, 'fd') !== null ? decodeFd : null);
   return decoder ? decoder(call) : { text: `${call.name}()`, argument: null };
 }
 
 // ---------------------------------------------------------------------------------------
 // Explanations for kinds reached without a catalog row
 
-const KIND_EXPLANATIONS: Partial<Record<WaitKind, WaitExplanation>> = {
-  'disk-io': {
-    waitsFor: 'Block or network-filesystem I/O to complete.',
-    wakesWhen: 'The device (or the file server) completes the I/O.',
-    cost: 'Uses no CPU, but a D-state thread counts in the load average and its wait shows in PSI io.',
-  },
-  reclaim: requireSite('memory-reclaim').explanation,
-  'kernel-lock': {
-    waitsFor: 'A kernel lock (mutex or rw-semaphore) taken by the function shown; the lock’s slow path itself is never visible in /proc.',
-    wakesWhen: 'The holder releases the lock.',
-    cost: 'Uses no CPU; in D it counts in the load average. Find the holder, usually another thread in D waiting for I/O.',
-  },
-  uninterruptible: {
-    waitsFor: 'Something in the kernel that it may not be interrupted from; the catalog does not know this wait.',
-    wakesWhen: 'Unknown: the kernel function shown is the place to look.',
-    cost: 'Uses no CPU, but counts in the load average; only the event it waits for (not signals, maybe SIGKILL) ends it.',
-  },
-  socket: {
-    waitsFor: 'A socket: data from the peer, room in the send buffer, a connection to accept or to complete.',
-    wakesWhen: 'The peer or the network acts, the socket timeout expires, or a signal arrives.',
-    cost: 'None while it waits: a sleeping thread (S) uses no CPU and does not count in the load average.',
-  },
-  'event-fd': {
-    waitsFor: 'An event descriptor: an eventfd to be signalled, a timerfd to expire, an inotify event or a userfaultfd fault.',
-    wakesWhen: 'The event happens, or a signal arrives.',
-    cost: 'None while it waits: a sleeping thread (S) uses no CPU and does not count in the load average.',
-  },
-  other: {
-    waitsFor: 'Something the catalog does not know.',
-    wakesWhen: 'Unknown.',
-    cost: 'A sleeping thread (S) uses no CPU and does not count in the load average.',
-  },
-};
-
 function kindExplanation(kind: WaitKind): WaitExplanation {
-  const site = KIND_EXPLANATIONS[kind] ?? WAIT_SITES.find((row) => row.kind === kind)?.explanation;
-  return site ?? KIND_EXPLANATIONS.other!;
+  return WAIT_KIND_INFO[kind].explanation;
 }

@@ -2,7 +2,8 @@ import { skipped } from '../procfs/errors.js';
 import { isKernelThreadFlags } from '../parsers/stat.js';
 import type { ThreadSoFar } from '../readers/process.js';
 import { classifyThread } from './classify.js';
-import type { Arch, WaitClassification } from '../kernel/wait-kinds.js';
+import type { WaitClassification } from '../kernel/wait-kinds.js';
+import type { Arch } from '../kernel/arch.js';
 
 /** The wait channel and syscall gave a sure, specific answer: a stack would not change it. */
 export function isDecided(c: WaitClassification): boolean {

@@ -6,7 +6,8 @@ import { LiveSession } from '../session/live.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { LiveFeed } from '../ui/feeds.js';
 import { readHostInfo, userNames } from '../ui/host-info.js';
-import { captureDirFor, requireTerminal, runInTerminal } from '../ui/run.js';
+import { runInTerminal } from '../ui/run.js';
+import { captureDirFor, requireTerminal } from './terminal.js';
 
 export interface AttachOptions {
   readonly interval: number;

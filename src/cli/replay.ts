@@ -2,7 +2,8 @@ import { loadCapture } from '../capture/fixture.js';
 import { UserError } from '../procfs/errors.js';
 import { ReplaySession } from '../session/replay.js';
 import { ReplayFeed } from '../ui/feeds.js';
-import { requireTerminal, runInTerminal } from '../ui/run.js';
+import { runInTerminal } from '../ui/run.js';
+import { requireTerminal } from './terminal.js';
 import { EXIT } from './errors.js';
 
 export interface ReplayCliOptions {

@@ -3,7 +3,10 @@ import { groupWindow } from '../sample/machine/groups.js';
 import { sampleMachineOnce } from '../sample/machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
+import { RateController } from '../sample/machine/budget.js';
+import { createMachineSampler } from '../sample/machine/sampler.js';
 import { EXIT } from './errors.js';
+import { requireTerminal } from './terminal.js';
 
 export interface TopOptions {
   readonly once: boolean;
@@ -24,8 +27,21 @@ export interface TopOptions {
  */
 export async function runTop(options: TopOptions): Promise<number> {
   if (options.once || options.json) return runOnce(options);
-  const { runTopDashboard } = await import('../ui/top/run.js');
-  return runTopDashboard(options);
+  requireTerminal('proctriage top --once');
+  // Its own threads are left out: sampling would otherwise show as a running `node`.
+  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
+  let exit;
+  try {
+    const { showTopDashboard } = await import('../ui/top/run.js');
+    exit = await showTopDashboard({ sampler, rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }), adaptive: options.hz === undefined, threshold: options.threshold });
+  } finally {
+    sampler.close();
+  }
+  if ('error' in exit) throw exit.error;
+  if ('code' in exit) return exit.code;
+  // Enter on a process: the dashboard hands back which one, and attach takes over.
+  const { runAttach } = await import('./attach.js');
+  return runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: process.cwd() });
 }
 
 /** `top --once`: one sample of the whole machine, grouped. */

@@ -1,6 +1,7 @@
 import { describeReadError, type ReadError, type ReadResult } from '../procfs/errors.js';
 import type { Model } from '../sample/model.js';
-import type { Sample, ThreadSnapshot } from '../sample/types.js';
+import type { Sample } from '../sample/types.js';
+import type { ThreadSnapshot } from '../readers/types.js';
 import { DEFAULT_CONTENTION_THRESHOLD, pressureView } from './pressure.js';
 import { ProcessGoneError } from '../sample/process-gone.js';
 import { diagnoseThread, groupWaits } from './threads.js';

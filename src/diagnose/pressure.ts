@@ -1,7 +1,7 @@
 import type { ReadResult } from '../procfs/errors.js';
 import type { Pressure } from '../parsers/pressure.js';
 import type { StallShare } from '../sample/model.js';
-import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../sample/types.js';
+import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../readers/types.js';
 import type { PressureView, PsiReading } from './types.js';
 
 import { DEFAULT_CONTENTION_THRESHOLD } from './threshold.js';

@@ -1,10 +1,11 @@
 import type { Model } from '../sample/model.js';
-import type { FdSnapshot, HostFacts, ThreadSnapshot } from '../sample/types.js';
-import { waitCall } from './follow/wait-call.js';
+import type { FdSnapshot, HostFacts, ThreadSnapshot } from '../readers/types.js';
+import { waitCall } from '../readers/wait-call.js';
 import { isKernelThreadFlags } from '../parsers/stat.js';
 import { classifyThread } from '../classify/classify.js';
 import type { ThreadDiagnosis, WaitGroup } from './types.js';
-import type { ClassifyInput, WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
+import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
+import type { ClassifyInput } from '../classify/input.js';
 
 /** What the classifier looks at for one thread snapshot. */
 export function classifyInputOf(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null = null): ClassifyInput {

@@ -1,5 +1,6 @@
 import type { Evidence, NextCommand, PressureView, ProcessFacts, PsiReading, ThreadDiagnosis, TreeStep, Verdict, WaitGroup } from './types.js';
 import type { WaitKind } from '../kernel/wait-kinds.js';
+import { WAIT_KIND_INFO, type NextTemplate } from '../kernel/wait-kind-info.js';
 import type { FutexGroup, MemoryView, NetworkView } from './follow/types.js';
 
 /** What the tree looks at; all of it measured before the walk. */
@@ -25,10 +26,10 @@ export interface TreeResult {
   readonly next: NextCommand[];
 }
 
-/** Waits that mean the thread is stuck on something slow rather than idle by design. */
-const BLOCKED_KINDS: ReadonlySet<WaitKind> = new Set(['disk-io', 'reclaim', 'kernel-lock', 'uninterruptible', 'frozen', 'vfork', 'file-lock']);
-/** Waits that are usually idle-by-design (an event loop, a sleeping timer, a parked pool). */
-const IDLE_KINDS: ReadonlySet<WaitKind> = new Set(['epoll', 'poll', 'sleep', 'signal', 'event-fd', 'idle', 'io_uring', 'tty']);
+/** Stuck on something slow rather than idle by design. */
+const isBlocked = (kind: WaitKind): boolean => WAIT_KIND_INFO[kind].posture === 'blocked';
+/** Usually idle by design (an event loop, a sleeping timer, a parked kernel thread). */
+const isIdle = (kind: WaitKind): boolean => WAIT_KIND_INFO[kind].posture === 'idle';
 
 const fmt = (n: number | null, digits = 1, unit = ''): string => (n === null ? 'n/a' : `${n.toFixed(digits)}${unit}`);
 
@@ -208,30 +209,19 @@ function groupsLine(groups: readonly WaitGroup[], filter: (g: WaitGroup) => bool
 
 function offCpuNext(groups: readonly WaitGroup[], input: TreeInput): NextCommand[] {
   const pid = input.process.pid;
-  const out: NextCommand[] = [];
   const kinds = new Set(groups.map((g) => g.kind));
-  if (kinds.has('waitpid')) {
-    const children = input.threads.flatMap((t) => (t.wait.kind === 'waitpid' ? [t.tid] : []));
-    out.push({ command: `ps --ppid ${pid} -o pid,stat,wchan:32,comm`, why: `the children ${children.length > 1 ? 'these threads wait' : 'it waits'} for: triage them next (proctriage triage CHILD_PID)` });
-  }
+  const waiters = input.threads.filter((t) => t.wait.kind === 'waitpid').length;
   // Only threads queued on a lock call for lock-hunting tools; a parked pool is idle by design.
   const lockQueue = input.futexGroups.some((g) => g.style === 'lock-queue');
-  if (kinds.has('futex') && lockQueue) {
-    out.push({ command: `offcputime -p ${pid}`, why: 'user stacks of the futex waiters: which lock or condition variable (bcc tools)' });
-    out.push({ command: `gdb -p ${pid} -batch -ex 'thread apply all bt'`, why: 'user-space stacks show who holds the lock (pauses the process briefly)' });
-  }
-  if (kinds.has('disk-io') || kinds.has('kernel-lock') || kinds.has('uninterruptible')) {
-    out.push({ command: `cat /proc/${pid}/task/*/stack`, why: 'kernel stacks of the D-state threads (root)' });
-    out.push({ command: 'iostat -x 1', why: 'is the device behind the D-state threads saturated?' });
-  }
   // ss only helps when there are sockets to look at (fds unreadable: maybe there are).
   const mayHaveSockets = input.process.fdCount === null || (input.process.fdTypes.socket ?? 0) > 0;
-  if ((kinds.has('socket') || kinds.has('epoll') || kinds.has('poll')) && mayHaveSockets) {
-    out.push({ command: `ss -tnpi | grep 'pid=${pid},'`, why: 'the sockets it waits on: peers, queues, RTT' });
-  }
-  if (kinds.has('pipe')) out.push({ command: `ls -l /proc/${pid}/fd`, why: 'which pipe it reads: find the writer with `lsof` on the pipe inode' });
+  const applies = (t: NextTemplate): boolean => t.when === 'always' || (t.when === 'lock-queue' ? lockQueue : mayHaveSockets);
+  const templates = [...kinds].flatMap((kind) => WAIT_KIND_INFO[kind].next.filter(applies));
+  const out = templates
+    .sort((a, b) => a.order - b.order)
+    .map((t) => ({ command: t.command.replaceAll('{pid}', String(pid)), why: t.why.replaceAll('{waiters}', waiters > 1 ? 'these threads wait' : 'it waits') }));
   if (out.length === 0) out.push({ command: `offcputime -p ${pid}`, why: 'where the threads sleep, with user and kernel stacks (bcc tools)' });
-  return out;
+  return dedupe(out);
 }
 
 function intermittentStep(input: TreeInput): TreeStep {
@@ -330,7 +320,7 @@ export function walkTree(input: TreeInput): TreeResult {
   });
 
   const offCpuGroups = groups.filter((g) => g.kind !== 'running');
-  const blocked = offCpuGroups.filter((g) => BLOCKED_KINDS.has(g.kind));
+  const blocked = offCpuGroups.filter((g) => isBlocked(g.kind));
   const unknownCount = count(threads, (t) => t.wait.kind === 'unknown');
   path.push({
     id: 'waits',
@@ -369,7 +359,7 @@ export function walkTree(input: TreeInput): TreeResult {
     verdict = { kind: 'on-cpu', resource: 'cpu', severity: 'warning', summary: `${p.comm} (${p.pid}) is busy on CPU (${cpu !== null ? `${cpu.toFixed(0)} % of one core` : `${running} running thread(s)`}): profile where it spends the time.${onWhom(input)}` };
     next.push({ command: `perf top -p ${p.pid}`, why: 'which functions use the CPU' }, { command: `perf record -g -p ${p.pid} -- sleep 10`, why: 'a call-graph profile to read with perf report' });
   } else if (blocked.length > 0) {
-    verdict = { kind: 'off-cpu-blocked', resource, severity: 'problem', summary: `${p.comm} (${p.pid}) is blocked off-CPU: ${groupsLine(groups, (g) => BLOCKED_KINDS.has(g.kind))}.` };
+    verdict = { kind: 'off-cpu-blocked', resource, severity: 'problem', summary: `${p.comm} (${p.pid}) is blocked off-CPU: ${groupsLine(groups, (g) => isBlocked(g.kind))}.` };
     next.push(...offCpuNext(groups, input), ...nextFor(resource, p.pid, input.cgroup?.path ?? null));
   } else if (unknownCount === threads.length && threads.length > 0) {
     verdict = { kind: 'unknown', resource: null, severity: 'warning', summary: `${p.comm} (${p.pid}) is sleeping, but its wait sites are hidden from this user: run as root or as the process's owner.` };
@@ -379,7 +369,7 @@ export function walkTree(input: TreeInput): TreeResult {
     // threads queued on a mutex are waiting for its holder, which is not idle. A group is a lock
     // queue or a parked pool by its op and the CPU evidence (follow/futex.ts).
     const parkedPool = input.futexGroups.every((g) => g.style !== 'lock-queue') && running === 0;
-    const idle = offCpuGroups.every((g) => IDLE_KINDS.has(g.kind) || (g.kind === 'futex' && parkedPool));
+    const idle = offCpuGroups.every((g) => isIdle(g.kind) || (g.kind === 'futex' && parkedPool));
     const main = offCpuGroups[0];
     verdict = {
       kind: idle ? 'off-cpu-idle' : 'off-cpu-waiting',

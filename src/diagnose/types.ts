@@ -1,5 +1,5 @@
 import type { FdType } from '../parsers/fd.js';
-import type { PsiResource } from '../sample/types.js';
+import type { PsiResource } from '../readers/types.js';
 import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow/types.js';
 import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
 

@@ -1,4 +1,4 @@
-import type { Arch } from './wait-kinds.js';
+import type { Arch } from './arch.js';
 
 /**
  * System call numbers → names for the two architectures we classify, as of Linux 6.18.

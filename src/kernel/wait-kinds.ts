@@ -1,9 +1,3 @@
-import type { ReadResult } from '../procfs/errors.js';
-import type { StackFrame } from '../parsers/stack.js';
-import type { SyscallState } from '../parsers/syscall.js';
-import type { WchanInfo } from '../parsers/wchan.js';
-import type { FdTarget } from '../parsers/fd.js';
-
 /**
  * The stable wait kinds of ../shared/design.md. They appear in JSON output and tests:
  * add kinds when the catalog grows, never rename one without a changelog entry.
@@ -38,26 +32,6 @@ export const WAIT_KINDS = [
 ] as const;
 
 export type WaitKind = (typeof WAIT_KINDS)[number];
-
-export type Arch = 'x86_64' | 'aarch64';
-
-/** Everything the classifier may look at for one thread; each file may have failed. */
-export interface ClassifyInput {
-  /** State letter from `stat` (R S D T t Z X I P …). */
-  readonly state: string;
-  readonly comm: string;
-  /** PF_KTHREAD in stat flags: kernel threads' `syscall` reads as a zeroed `read` and must be ignored. */
-  readonly isKernelThread: boolean;
-  readonly wchan: ReadResult<WchanInfo>;
-  readonly stack: ReadResult<readonly StackFrame[]>;
-  readonly syscall: ReadResult<SyscallState>;
-  readonly arch: Arch;
-  /**
-   * What `/proc/PID/fd/N` of the syscall's fd argument points to (read, recv, accept, …), when
-   * known. It decides a shared wait site (`wait_woken`: socket, tty or inotify?) without the stack.
-   */
-  readonly fdTarget?: FdTarget | null;
-}
 
 /** The syscall argument that matters for this wait, decoded. */
 export interface WaitArgument {

@@ -1,4 +1,5 @@
-import type { Arch, WaitExplanation, WaitKind } from './wait-kinds.js';
+import type { Arch } from './arch.js';
+import type { WaitExplanation, WaitKind } from './wait-kinds.js';
 import { syscallNumber } from './syscalls.js';
 
 /**

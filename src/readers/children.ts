@@ -1,7 +1,7 @@
 import type { ProcFs } from '../procfs/procfs.js';
 import type { ReadResult } from '../procfs/errors.js';
 import { parseStat, type ProcStat } from '../parsers/stat.js';
-import type { ThreadSnapshot } from '../sample/types.js';
+import type { ThreadSnapshot } from '../readers/types.js';
 import { parseResult } from './parsed.js';
 import { readThread } from './process.js';
 

@@ -1,15 +1,14 @@
 import type { ProcFs } from '../procfs/procfs.js';
-import type { Arch } from '../kernel/wait-kinds.js';
-import { archFromNode } from './host.js';
-import { waitCall } from '../diagnose/follow/wait-call.js';
+import type { Arch } from '../kernel/arch.js';
+import { readArch } from './host.js';
+import { waitCall } from './wait-call.js';
 import { readChildTree, scanParents, type ChildrenSnapshot } from './children.js';
 import { readCgroupMemory, type CgroupMemory } from './memory.js';
 import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from './net.js';
 import { scanInodeOwners, type InodeOwnerScan } from './owners.js';
-import type { ProcessSnapshot } from '../sample/types.js';
+import type { ProcessSnapshot } from '../readers/types.js';
 import { isSkipped } from '../procfs/errors.js';
 import { readThreadChildren } from './process.js';
-import { arch as osArch } from 'node:os';
 
 /**
  * What the follow step read beyond the process itself, to say what each wait is *on*: the
@@ -31,45 +30,17 @@ export interface FollowSnapshot {
 }
 
 /**
- * Results of the expensive searches kept for a few seconds (the dashboard samples every second):
- * the last peer search (reused while the same inodes are wanted) and the ppid map. A capture or a replay uses none, so each sample
- * holds its own search.
+ * Where a session keeps the expensive searches between samples (session/follow-cache.ts): a
+ * capture or a replay passes none, so each of its samples holds its own search.
  */
-export class FollowCache {
-  private scan: { at: number; key: string; scan: InodeOwnerScan } | null = null;
-  private ppid: { at: number; map: ReadonlyMap<number, readonly number[]> } | null = null;
-
-  constructor(
-    readonly ttlMs = 5000,
-    private readonly now: () => number = () => performance.now(),
-  ) {}
-
-  /** The last search for the same inodes, while fresh; a search that ran out of budget is not kept. */
-  owners(wanted: ReadonlySet<number>, search: () => InodeOwnerScan): InodeOwnerScan {
-    const key = [...wanted].sort((a, b) => a - b).join(',');
-    const t = this.now();
-    if (this.scan && this.scan.key === key && t - this.scan.at < this.ttlMs) return this.scan.scan;
-    const scan = search();
-    this.scan = scan.searched === 'cut' ? null : { at: t, key, scan };
-    return scan;
-  }
-
-  ppidMap(fs: ProcFs): ReadonlyMap<number, readonly number[]> {
-    const t = this.now();
-    if (!this.ppid || t - this.ppid.at >= this.ttlMs) this.ppid = { at: t, map: scanParents(fs).map };
-    return this.ppid.map;
-  }
+export interface FollowSearchCache {
+  owners(wanted: ReadonlySet<number>, search: () => InodeOwnerScan): InodeOwnerScan;
+  ppidMap(fs: ProcFs): ReadonlyMap<number, readonly number[]>;
 }
 
 export interface FollowReadOptions {
   readonly arch?: Arch;
-  readonly cache?: FollowCache;
-}
-
-function readArch(fs: ProcFs): Arch {
-  const text = fs.readText('sys/kernel/arch');
-  if (text.ok) return text.value.trim() === 'aarch64' ? 'aarch64' : 'x86_64';
-  return archFromNode(osArch());
+  readonly cache?: FollowSearchCache;
 }
 
 /** Inodes whose holders we want: pipes and unix sockets a thread waits on (directly or through epoll), their unix neighbours, loopback TCP peers. */

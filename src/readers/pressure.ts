@@ -1,7 +1,7 @@
 import type { ProcFs } from '../procfs/procfs.js';
 import { fail, type ReadResult } from '../procfs/errors.js';
 import { parsePressure, type Pressure } from '../parsers/pressure.js';
-import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../sample/types.js';
+import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../readers/types.js';
 import { parseResult } from './parsed.js';
 
 function unavailable(result: ReadResult<Pressure>): ReadResult<Pressure> {

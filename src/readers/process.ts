@@ -14,7 +14,7 @@ import { parseSyscall } from '../parsers/syscall.js';
 import { parseWchan, type WchanInfo } from '../parsers/wchan.js';
 import type { ProcStat } from '../parsers/stat.js';
 import type { SyscallState } from '../parsers/syscall.js';
-import type { FdSnapshot, ProcessSnapshot, ThreadSnapshot } from '../sample/types.js';
+import type { FdSnapshot, ProcessSnapshot, ThreadSnapshot } from '../readers/types.js';
 import { parseResult } from './parsed.js';
 import { numericNames } from '../procfs/names.js';
 

@@ -1,6 +1,6 @@
 import { groupRank } from '../sample/machine/groups.js';
 import type { Group, MachineSample, MachineWindow } from '../sample/machine/types.js';
-import { PSI_RESOURCES, type PressureSet } from '../sample/types.js';
+import { PSI_RESOURCES, type PressureSet } from '../readers/types.js';
 import { padEnd } from './format.js';
 import type { Style } from './style.js';
 import { terminalSafe } from './terminal-safe.js';

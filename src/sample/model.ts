@@ -1,5 +1,6 @@
 import type { ReadResult } from '../procfs/errors.js';
-import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type Sample, type ThreadSnapshot } from './types.js';
+import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type ThreadSnapshot } from '../readers/types.js';
+import type { Sample } from './types.js';
 
 export interface StallShare {
   readonly some: number | null;

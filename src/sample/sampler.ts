@@ -32,3 +32,13 @@ export function takeSample(fs: ProcFs, pid: number, options: SampleOptions = {},
     ...(options.follow === false || !processSnapshot.stat.ok ? {} : { follow: readFollow(fs, processSnapshot, cgroupPath, options.follow ?? {}) }),
   };
 }
+
+/**
+ * True when the process went away while this sample was being read: any of the files every
+ * process has says so (`io` is left out: without CONFIG_TASK_IO_ACCOUNTING it is absent), so a
+ * sample read half before and half after the exit is never diagnosed.
+ */
+export function processVanished(sample: Sample): boolean {
+  const p = sample.process;
+  return [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds].some((r) => !r.ok && r.error.kind === 'vanished');
+}

@@ -2,9 +2,10 @@ import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { buildModel } from '../sample/model.js';
-import { FollowCache } from '../readers/follow.js';
-import { takeSample } from '../sample/sampler.js';
-import type { HostFacts, Sample } from '../sample/types.js';
+import { FollowCache } from './follow-cache.js';
+import { processVanished, takeSample } from '../sample/sampler.js';
+import type { Sample } from '../sample/types.js';
+import type { HostFacts } from '../readers/types.js';
 import { liveHostFacts } from '../readers/host.js';
 import { stackWhereItDecides } from '../classify/stack-policy.js';
 import type { ProcessReadOptions } from '../readers/process.js';
@@ -19,16 +20,6 @@ export interface LiveSessionOptions {
    * one-shot triage or a capture reads everything.
    */
   readonly light?: boolean;
-}
-
-/**
- * True when the process went away while this sample was being read: any of the files every
- * process has says so (`io` is left out: without CONFIG_TASK_IO_ACCOUNTING it is absent), so a
- * sample read half before and half after the exit is never diagnosed.
- */
-export function processVanished(sample: Sample): boolean {
-  const p = sample.process;
-  return [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds].some((r) => !r.ok && r.error.kind === 'vanished');
 }
 
 /** Samples a live process; each step diagnoses the newest sample against the one before. */

@@ -2,8 +2,9 @@ import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
 import type { LoadedCapture } from '../capture/fixture.js';
 import { buildModel } from '../sample/model.js';
 import { takeSample } from '../sample/sampler.js';
-import type { HostFacts, Sample } from '../sample/types.js';
-import { processVanished } from './live.js';
+import type { Sample } from '../sample/types.js';
+import type { HostFacts } from '../readers/types.js';
+import { processVanished } from '../sample/sampler.js';
 import type { SessionStep, TriageSession } from './session.js';
 
 export interface ReplayOptions {
@@ -44,7 +45,7 @@ export class ReplaySession implements TriageSession {
     let s = this.cache.get(index);
     if (!s) {
       const meta = this.capture.meta.samples[index]!;
-      s = takeSample(this.capture.procFs(index), this.pid, {}, { mono: () => meta.tMonoMs, wall: () => meta.tWallMs });
+      s = takeSample(this.capture.procFs(index), this.pid, { follow: { arch: this.host.arch } }, { mono: () => meta.tMonoMs, wall: () => meta.tWallMs });
       this.cache.set(index, s);
     }
     return s;

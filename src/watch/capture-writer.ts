@@ -4,7 +4,7 @@ import { commitPartial, createPartial, writeFailure } from '../capture/partial.j
 import type { RecordedSample } from '../capture/recording-procfs.js';
 import { diskBytesSteps, removeTreeSteps, runStepsSliced } from '../capture/steps.js';
 import { captureTreeSteps } from '../capture/write.js';
-import type { HostFacts } from '../sample/types.js';
+import type { HostFacts } from '../readers/types.js';
 
 export interface WatchCaptureInput {
   readonly samples: readonly RecordedSample[];

@@ -1,7 +1,7 @@
 import type { Pressure, PsiLine } from '../parsers/pressure.js';
 import type { ReadResult } from '../procfs/errors.js';
 import { WAIT_KINDS, type WaitKind } from '../kernel/wait-kinds.js';
-import { PSI_RESOURCES, type PsiResource } from '../sample/types.js';
+import { PSI_RESOURCES, type PsiResource } from '../readers/types.js';
 
 /**
  * The `--when` language of `proctriage watch`. Pure: parsed from text, evaluated on frames.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyThread, formatMilliseconds } from '../../src/classify/classify.js';
-import { WAIT_KINDS, type ClassifyInput, type WaitClassification, type WaitKind } from '../../src/kernel/wait-kinds.js';
+import { WAIT_KINDS, type WaitClassification, type WaitKind } from '../../src/kernel/wait-kinds.js';
+import type { ClassifyInput } from '../../src/classify/input.js';
 import type { ReadResult } from '../../src/procfs/errors.js';
 import type { StackFrame } from '../../src/parsers/stack.js';
 import { parseSyscall, type SyscallState } from '../../src/parsers/syscall.js';

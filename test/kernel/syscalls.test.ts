@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { syscallEntries, syscallName, syscallNumber } from '../../src/kernel/syscalls.js';
-import type { Arch } from '../../src/kernel/wait-kinds.js';
+import type { Arch } from '../../src/kernel/arch.js';
 
 // Numbers from arch/x86/entry/syscalls/syscall_64.tbl and the generic table, and the ones the
 // wait catalog (shared/kernel-wait-sites.md) quotes per wait.

@@ -4,7 +4,7 @@ import type { MachineSample, MachineThread } from '../../src/sample/machine/type
 import { fail } from '../../src/procfs/errors.js';
 import { machineSampleJson, machineWindowJson, renderMachineText } from '../../src/report/machine.js';
 import { PLAIN } from '../../src/report/style.js';
-import type { PressureSet } from '../../src/sample/types.js';
+import type { PressureSet } from '../../src/readers/types.js';
 
 const none = fail({ kind: 'unsupported', path: '', message: 'no PSI' });
 const pressure: PressureSet = { cpu: none, memory: none, io: none, irq: none };

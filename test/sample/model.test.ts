@@ -3,7 +3,8 @@ import { fail, ok, type ReadResult } from '../../src/procfs/errors.js';
 import { parseStat } from '../../src/parsers/stat.js';
 import { parseStatus } from '../../src/parsers/status.js';
 import { buildModel } from '../../src/sample/model.js';
-import type { HostFacts, PressureSet, Sample, ThreadSnapshot } from '../../src/sample/types.js';
+import type { Sample } from '../../src/sample/types.js';
+import type { HostFacts, PressureSet, ThreadSnapshot } from '../../src/readers/types.js';
 
 const host: HostFacts = { kernelRelease: '6.18.0', arch: 'x86_64', clockTicksPerSecond: 100, cpuCount: 2 };
 const none = fail<never>({ kind: 'unsupported', path: 'x', message: 'not used' });

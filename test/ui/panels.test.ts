@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../src/procfs/errors.js';
-import type { ThreadSnapshot } from '../../src/sample/types.js';
+import type { ThreadSnapshot } from '../../src/readers/types.js';
 import { detailLines, detailPanel } from '../../src/ui/panels/detail.js';
 import { headerLines, type HeaderInput } from '../../src/ui/panels/header.js';
 import { pressurePanel, pressureVerdict, psiPoint, pushPsi, sparkline } from '../../src/ui/panels/pressure.js';

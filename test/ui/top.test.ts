@@ -3,7 +3,7 @@ import { RateController } from '../../src/sample/machine/budget.js';
 import { groupWindow } from '../../src/sample/machine/groups.js';
 import type { MachineSample, MachineSampler, MachineThread } from '../../src/sample/machine/types.js';
 import { fail } from '../../src/procfs/errors.js';
-import type { PressureSet } from '../../src/sample/types.js';
+import type { PressureSet } from '../../src/readers/types.js';
 import type { Intent } from '../../src/ui/keys.js';
 import { plainText } from '../../src/ui/text.js';
 import { TopDashboard } from '../../src/ui/top/dashboard.js';
@@ -234,6 +234,6 @@ describe('TopDashboard', () => {
     expect(sampler.calls).toBe(calls + 1);
     top.finish({ code: 0 });
     await done;
-    expect(sampler.closed).toBe(false); // closing the sampler is the caller's (runTopDashboard)
+    expect(sampler.closed).toBe(false); // closing the sampler is the caller's (the CLI: cli/top.ts)
   });
 });

@@ -1,9 +1,9 @@
 import { classifyThread } from '../../classify/classify.js';
-import type { Arch } from '../../kernel/wait-kinds.js';
+import type { Arch } from '../../kernel/arch.js';
 import { classifyInputOf } from '../threads.js';
 import type { ChildSnapshot, ChildrenSnapshot } from '../../readers/children.js';
-import type { ThreadSnapshot } from '../../sample/types.js';
-import type { WaitCall } from './wait-call.js';
+import type { ThreadSnapshot } from '../../readers/types.js';
+import type { WaitCall } from '../../kernel/syscall-signatures.js';
 import type { ChildFollow, ChildrenFollow } from './types.js';
 
 function classify(t: ThreadSnapshot, arch: Arch) {

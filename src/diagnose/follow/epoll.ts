@@ -1,4 +1,4 @@
-import type { FdSnapshot } from '../../sample/types.js';
+import type { FdSnapshot } from '../../readers/types.js';
 import { followFd, type FdContext } from './peers.js';
 import type { EpollFollow, FdFollow } from './types.js';
 

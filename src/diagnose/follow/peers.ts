@@ -1,7 +1,7 @@
 import type { InetSocketRow, UnixSocketRow } from '../../parsers/net.js';
 import type { InodeOwnerScan } from '../../readers/owners.js';
 import type { NetTables } from '../../readers/net.js';
-import type { FdSnapshot } from '../../sample/types.js';
+import type { FdSnapshot } from '../../readers/types.js';
 import type { FollowSnapshot } from '../../readers/follow.js';
 import type { FdFollow, PeerProcess, PeerSearch } from './types.js';
 

@@ -1,6 +1,7 @@
 import { classifyThread, IO_URING_HELPER_COMM } from '../../classify/classify.js';
 import { isSettled } from '../../classify/stack-policy.js';
-import type { Arch, WaitClassification } from '../../kernel/wait-kinds.js';
+import type { WaitClassification } from '../../kernel/wait-kinds.js';
+import type { Arch } from '../../kernel/arch.js';
 import { syscallName } from '../../kernel/syscalls.js';
 import { parseStack } from '../../parsers/stack.js';
 import { parseSyscall } from '../../parsers/syscall.js';

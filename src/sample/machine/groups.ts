@@ -1,4 +1,5 @@
 import type { WaitKind } from '../../kernel/wait-kinds.js';
+import { WAIT_KIND_INFO } from '../../kernel/wait-kind-info.js';
 import type { Group, GroupKey, MachineSample, MachineThread, MachineWindow } from './types.js';
 
 /** `kind|function|comm`: the map key of a group. */
@@ -10,13 +11,10 @@ export function threadGroupKey(thread: MachineThread): GroupKey {
   return { kind: thread.wait.kind, function: thread.wait.function, comm: thread.comm };
 }
 
-/** Kinds that are D-state waits: after `running`, they come first. */
-const UNINTERRUPTIBLE_KINDS: ReadonlySet<WaitKind> = new Set<WaitKind>(['disk-io', 'reclaim', 'kernel-lock', 'vfork', 'frozen', 'uninterruptible']);
-
 /** 0 running, 1 D state (uninterruptible), 2 the rest. */
 export function groupRank(kind: WaitKind): number {
   if (kind === 'running') return 0;
-  return UNINTERRUPTIBLE_KINDS.has(kind) ? 1 : 2;
+  return WAIT_KIND_INFO[kind].dState ? 1 : 2;
 }
 
 interface Acc {

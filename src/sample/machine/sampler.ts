@@ -1,11 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { arch as osArch } from 'node:os';
 import { isKernelThreadFlags, parseStatHead } from '../../parsers/stat.js';
 import { ParseError } from '../../procfs/errors.js';
 import { createProcFs, type ProcFs } from '../../procfs/procfs.js';
 import { readCgroupPressure, readSystemPressure } from '../../readers/pressure.js';
-import { archFromNode } from '../../readers/host.js';
-import type { Arch } from '../../kernel/wait-kinds.js';
+import { readArch } from '../../readers/host.js';
+import type { Arch } from '../../kernel/arch.js';
 import { needsSyscall, needsWchan, WaitCache, type ThreadTexts } from './classify-cached.js';
 import { FastProcSource, keepOpenBudget, openFilesLimit, ProcFsSource, type MachineSource } from './source.js';
 import type { CgroupPressure, MachineSample, MachineSampler, MachineSamplerOptions, MachineThread, MachineWait } from './types.js';
@@ -61,7 +60,7 @@ export class MachineSamplerCore implements MachineSampler {
     private readonly procFs: ProcFs,
     private readonly options: SamplerCoreOptions = {},
   ) {
-    this.cache = new WaitCache(options.arch ?? archFromNode(osArch()));
+    this.cache = new WaitCache(options.arch ?? readArch(procFs));
   }
 
   sample(): MachineSample {

@@ -1,5 +1,5 @@
 import type { WaitClassification, WaitKind } from '../../kernel/wait-kinds.js';
-import type { PressureSet } from '../types.js';
+import type { PressureSet } from '../../readers/types.js';
 
 /**
  * The whole machine, one instant: every thread of every process and what it waits on.

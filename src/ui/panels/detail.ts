@@ -1,6 +1,6 @@
 import type { ThreadDiagnosis } from '../../diagnose/types.js';
 import type { ThreadFollow } from '../../diagnose/follow/types.js';
-import type { ThreadSnapshot } from '../../sample/types.js';
+import type { ThreadSnapshot } from '../../readers/types.js';
 import { formatPercent } from '../../report/format.js';
 import { stateWord } from './header.js';
 import { gapOf } from './resources.js';

@@ -1,5 +1,5 @@
 import type { Diagnosis, PressureView, PsiReading } from '../../diagnose/types.js';
-import type { PsiResource } from '../../sample/types.js';
+import type { PsiResource } from '../../readers/types.js';
 import { fitPanel, line, seg, type Line, type PanelModel, type Segment, type Size, type Tone } from '../text.js';
 
 type PsiValues = Readonly<Record<PsiResource, number | null>>;

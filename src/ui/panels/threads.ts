@@ -1,6 +1,7 @@
 import { terminalSafe } from '../../report/terminal-safe.js';
 import type { Diagnosis, ThreadDiagnosis, WaitGroup } from '../../diagnose/types.js';
 import type { WaitKind } from '../../kernel/wait-kinds.js';
+import { WAIT_KIND_INFO } from '../../kernel/wait-kind-info.js';
 import { padEnd } from '../../report/format.js';
 import { SORT_LABELS, type SortKey, type UiState } from '../state.js';
 import { tableView } from './table.js';
@@ -11,35 +12,7 @@ export type Row =
   | { readonly type: 'group'; readonly key: string; readonly group: WaitGroup; readonly threads: readonly ThreadDiagnosis[] };
 
 /** Stuck-looking waits first, then running, then waits on other threads, then idle-by-design. */
-const RANK: Partial<Record<WaitKind, number>> = {
-  'disk-io': 0,
-  reclaim: 0,
-  'kernel-lock': 0,
-  uninterruptible: 0,
-  frozen: 0,
-  vfork: 0,
-  'file-lock': 1,
-  running: 2,
-  futex: 3,
-  waitpid: 3,
-  pipe: 3,
-  socket: 3,
-  ipc: 3,
-  stopped: 3,
-  traced: 3,
-  zombie: 3,
-  epoll: 4,
-  poll: 4,
-  sleep: 4,
-  signal: 4,
-  'event-fd': 4,
-  io_uring: 4,
-  tty: 4,
-  idle: 5,
-  other: 6,
-  unknown: 7,
-};
-const rank = (k: WaitKind) => RANK[k] ?? 6;
+const rank = (k: WaitKind) => WAIT_KIND_INFO[k].displayRank;
 
 /** The wait site was hidden because files were denied (not root). */
 export function waitNeedsRoot(t: ThreadDiagnosis): boolean {

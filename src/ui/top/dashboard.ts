@@ -1,7 +1,7 @@
 import type { RateController } from '../../sample/machine/budget.js';
 import { groupWindow } from '../../sample/machine/groups.js';
 import type { CgroupPressure, MachineSample, MachineSampler } from '../../sample/machine/types.js';
-import { PSI_RESOURCES, type PsiResource } from '../../sample/types.js';
+import { PSI_RESOURCES, type PsiResource } from '../../readers/types.js';
 import { intentForKey, type KeyPress } from '../keys.js';
 import { ScreenLoop, type DashboardExit } from '../loop.js';
 import type { HostInfo } from '../panels/header.js';

@@ -4,7 +4,7 @@ import type { CgroupPressure, Group, MachineSample, MachineWindow } from '../../
 import { column, excludedNote, formatAvg, groupProcesses, isDState } from '../../report/machine.js';
 import { padEnd } from '../../report/format.js';
 import { terminalSafe } from '../../report/terminal-safe.js';
-import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../../sample/types.js';
+import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../../readers/types.js';
 import type { Intent } from '../keys.js';
 import { inner, MIN_COLS, MIN_ROWS, type Rect, type TooSmall } from '../layout.js';
 import { hostLine, type HostInfo } from '../panels/header.js';

@@ -1,7 +1,7 @@
 import type { Diagnosis, PressureView, PsiReading, ThreadDiagnosis } from '../../../src/diagnose/types.js';
 import type { WaitClassification, WaitKind } from '../../../src/kernel/wait-kinds.js';
 import { groupWaits } from '../../../src/diagnose/threads.js';
-import type { PsiResource } from '../../../src/sample/types.js';
+import type { PsiResource } from '../../../src/readers/types.js';
 
 /** Hand-made diagnoses: the panels are tested on what they would draw from these. */
 

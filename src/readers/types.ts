@@ -1,0 +1,59 @@
+import type { ReadResult } from '../procfs/errors.js';
+import type { CgroupEntry } from '../parsers/cgroup.js';
+import type { FdInfo } from '../parsers/fdinfo.js';
+import type { FdTarget } from '../parsers/fd.js';
+import type { ProcIo } from '../parsers/io.js';
+import type { Limits } from '../parsers/limits.js';
+import type { Pressure } from '../parsers/pressure.js';
+import type { SchedStat } from '../parsers/schedstat.js';
+import type { StackFrame } from '../parsers/stack.js';
+import type { ProcStat } from '../parsers/stat.js';
+import type { ProcStatus } from '../parsers/status.js';
+import type { SyscallState } from '../parsers/syscall.js';
+import type { WchanInfo } from '../parsers/wchan.js';
+import type { Arch } from '../kernel/arch.js';
+
+/** One thread at one instant: every file may have failed, and says why. */
+export interface ThreadSnapshot {
+  readonly tid: number;
+  readonly stat: ReadResult<ProcStat>;
+  readonly status: ReadResult<ProcStatus>;
+  readonly wchan: ReadResult<WchanInfo>;
+  readonly stack: ReadResult<StackFrame[]>;
+  readonly syscall: ReadResult<SyscallState>;
+  readonly io: ReadResult<ProcIo>;
+  readonly schedstat: ReadResult<SchedStat>;
+  readonly children: ReadResult<number[]>;
+}
+
+export interface FdSnapshot {
+  readonly fd: number;
+  readonly target: FdTarget;
+  /** Read only for anon inodes (epoll, eventfd, timerfd, inotify, signalfd): they say what a wait is on. */
+  readonly info: ReadResult<FdInfo> | null;
+}
+
+export interface ProcessSnapshot {
+  readonly pid: number;
+  readonly stat: ReadResult<ProcStat>;
+  readonly status: ReadResult<ProcStatus>;
+  readonly io: ReadResult<ProcIo>;
+  readonly limits: ReadResult<Limits>;
+  readonly cgroup: ReadResult<CgroupEntry[]>;
+  readonly fds: ReadResult<FdSnapshot[]>;
+  readonly threads: ReadResult<ThreadSnapshot[]>;
+}
+
+export const PSI_RESOURCES = ['cpu', 'memory', 'io', 'irq'] as const;
+export type PsiResource = (typeof PSI_RESOURCES)[number];
+
+export type PressureSet = Readonly<Record<PsiResource, ReadResult<Pressure>>>;
+
+/** Facts about the machine that do not change between samples. */
+export interface HostFacts {
+  readonly kernelRelease: string;
+  readonly arch: Arch;
+  /** USER_HZ: the unit of utime/stime/starttime. */
+  readonly clockTicksPerSecond: number;
+  readonly cpuCount: number;
+}
