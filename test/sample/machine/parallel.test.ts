@@ -2,14 +2,14 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { idleCpus, sampleMachineOnce } from '../../src/sample/machine/parallel.js';
-import type { MachineSample } from '../../src/sample/machine/types.js';
-import { spawnManyThreads, stopAll, type Spawned } from '../support/spawners.js';
+import { idleCpus, sampleMachineOnce } from '../../../src/sample/machine/parallel.js';
+import type { MachineSample } from '../../../src/sample/machine/types.js';
+import { spawnManyThreads, stopAll, type Spawned } from '../../support/spawners.js';
 
 afterAll(stopAll);
 
 // The worker runs the built bundle (npm test builds before vitest runs).
-const WORKER = join(import.meta.dirname, '..', '..', 'bin', 'sample-worker.cjs');
+const WORKER = join(import.meta.dirname, '..', '..', '..', 'bin', 'sample-worker.cjs');
 
 /** tid → "kind function" of the load's parked threads. */
 function waitsOf(sample: MachineSample, loads: readonly Spawned[]): Map<number, string> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hzForBudget, MAX_HZ, MIN_HZ, RateController } from '../../src/sample/machine/budget.js';
+import { hzForBudget, MAX_HZ, MIN_HZ, RateController } from '../../../src/sample/machine/budget.js';
 
 describe('adaptive sampling rate', () => {
   it('samples as often as the CPU budget allows', () => {

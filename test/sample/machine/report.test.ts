@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { groupWindow } from '../../src/sample/machine/groups.js';
-import type { MachineSample, MachineThread } from '../../src/sample/machine/types.js';
-import { fail } from '../../src/procfs/errors.js';
-import { machineSampleJson, machineWindowJson, renderMachineText } from '../../src/report/machine.js';
-import { PLAIN } from '../../src/report/style.js';
-import type { PressureSet } from '../../src/readers/types.js';
+import { groupWindow } from '../../../src/sample/machine/groups.js';
+import type { MachineSample, MachineThread } from '../../../src/sample/machine/types.js';
+import { fail } from '../../../src/procfs/errors.js';
+import { machineSampleJson, machineWindowJson, renderMachineText } from '../../../src/report/machine.js';
+import { PLAIN } from '../../../src/report/style.js';
+import type { PressureSet } from '../../../src/readers/types.js';
 
 const none = fail({ kind: 'unsupported', path: '', message: 'no PSI' });
 const pressure: PressureSet = { cpu: none, memory: none, io: none, irq: none };

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/run-cli.js';
-import { createMachineSampler } from '../../src/sample/machine/sampler.js';
-import { spawnManyThreads, spawnThreadChurn, stopAll, type Spawned } from '../support/spawners.js';
+import { runCli } from '../../cli/run-cli.js';
+import { createMachineSampler } from '../../../src/sample/machine/sampler.js';
+import { spawnManyThreads, spawnThreadChurn, stopAll, type Spawned } from '../../support/spawners.js';
 
 afterAll(stopAll);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { groupKeyOf, groupWindow, processesInGroup } from '../../src/sample/machine/groups.js';
-import type { MachineSample, MachineThread } from '../../src/sample/machine/types.js';
-import type { WaitKind } from '../../src/kernel/wait-kinds.js';
+import { groupKeyOf, groupWindow, processesInGroup } from '../../../src/sample/machine/groups.js';
+import type { MachineSample, MachineThread } from '../../../src/sample/machine/types.js';
+import type { WaitKind } from '../../../src/kernel/wait-kinds.js';
 
 function thread(pid: number, tid: number, comm: string, kind: WaitKind, fn: string | null, state = 'S'): MachineThread {
   return { pid, tid, comm, processComm: comm, state, isKernelThread: false, wait: { kind, function: fn, syscall: null, site: null, confidence: 'certain' } };

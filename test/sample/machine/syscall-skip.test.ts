@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classifyThread } from '../../src/classify/classify.js';
-import { WAIT_SITES } from '../../src/kernel/wait-sites.js';
-import { syscallNumber } from '../../src/kernel/syscalls.js';
-import { parseSyscall } from '../../src/parsers/syscall.js';
-import { parseWchan } from '../../src/parsers/wchan.js';
-import { fail, ok } from '../../src/procfs/errors.js';
-import { toMachineWait, WaitCache } from '../../src/sample/machine/classify-cached.js';
+import { classifyThread } from '../../../src/classify/classify.js';
+import { WAIT_SITES } from '../../../src/kernel/wait-sites.js';
+import { syscallNumber } from '../../../src/kernel/syscalls.js';
+import { parseSyscall } from '../../../src/parsers/syscall.js';
+import { parseWchan } from '../../../src/parsers/wchan.js';
+import { fail, ok } from '../../../src/procfs/errors.js';
+import { toMachineWait, WaitCache } from '../../../src/sample/machine/classify-cached.js';
 
 /**
  * The machine sampler skips a thread's syscall file when the state and wait channel already
