@@ -9,7 +9,7 @@ import { parseLimits } from '../parsers/limits.js';
 import { parseSchedStat, type SchedStat } from '../parsers/schedstat.js';
 import { parseStack } from '../parsers/stack.js';
 import { parseStat } from '../parsers/stat.js';
-import { parseStatus } from '../parsers/status.js';
+import { parseStatus, type ProcStatus } from '../parsers/status.js';
 import { parseSyscall } from '../parsers/syscall.js';
 import { parseWchan, type WchanInfo } from '../parsers/wchan.js';
 import type { ProcStat } from '../parsers/stat.js';
@@ -42,6 +42,8 @@ export interface ThreadReadOptions {
   readonly threadIo?: boolean;
   /** Per-thread `children` (default true); the follow step reads them when a thread waits for children. */
   readonly children?: boolean;
+  /** Per-thread `status` (default true): context switches; a tick between samples reads no more than the wait needs. */
+  readonly status?: boolean;
   /**
    * The threads of the previous sample. A thread that has not run since then (its `schedstat`
    * run time and timeslice count are unchanged) cannot have changed its state, wait channel,
@@ -96,7 +98,7 @@ export function readThread(fs: ProcFs, pid: number, tid: number, options: Thread
   let stillThere: boolean | undefined;
   const alive = () => stat.ok && (stillThere ??= fs.listDir(dir).ok);
   const optional = <T>(name: string, parse: (text: string) => T) => optionalFile(readParsed(fs, `${dir}/${name}`, parse), alive);
-  const status = readParsed(fs, `${dir}/status`, parseStatus);
+  const status = options.status === false ? skipped<ProcStatus>(`${dir}/status`) : readParsed(fs, `${dir}/status`, parseStatus);
   const wchan = optional('wchan', parseWchan);
   const syscall = optional('syscall', parseSyscall);
   const wantStack = wantsStack(options, { tid, stat, wchan, syscall });
@@ -142,18 +144,22 @@ export interface ProcessReadOptions extends ThreadReadOptions {
   readonly fds?: boolean;
 }
 
+/** Every thread of a process, as it is now; a thread that exits while it is read is left out. */
+export function readThreads(fs: ProcFs, pid: number, options: ThreadReadOptions = {}): ReadResult<ThreadSnapshot[]> {
+  const tidList = fs.listDir(`${pid}/task`);
+  if (!tidList.ok) return tidList;
+  return ok(
+    numericNames(tidList.value)
+      .map((tid) => readThread(fs, pid, tid, options))
+      // A thread that exited between the listing and its last file is skipped, not reported
+      // half-read: what it shows would mix the thread alive with the thread gone.
+      .filter((t) => !threadVanished(t)),
+  );
+}
+
 export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions = {}): ProcessSnapshot {
   const stat = readParsed(fs, `${pid}/stat`, parseStat);
-  const tidList = fs.listDir(`${pid}/task`);
-  const threads: ReadResult<ThreadSnapshot[]> = tidList.ok
-    ? ok(
-        numericNames(tidList.value)
-          .map((tid) => readThread(fs, pid, tid, options))
-          // A thread that exited between the listing and its last file is skipped, not reported
-          // half-read: what it shows would mix the thread alive with the thread gone.
-          .filter((t) => !threadVanished(t)),
-      )
-    : tidList;
+  const threads = readThreads(fs, pid, options);
   return {
     pid,
     stat,

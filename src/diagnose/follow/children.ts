@@ -1,13 +1,12 @@
-import { classifyThread } from '../../classify/classify.js';
+import { classifySnapshot } from '../../classify/snapshot.js';
 import type { Arch } from '../../kernel/arch.js';
-import { classifyInputOf } from '../threads.js';
 import type { ChildSnapshot, ChildrenSnapshot } from '../../readers/children.js';
 import type { ThreadSnapshot } from '../../readers/types.js';
 import type { WaitCall } from '../../kernel/syscall-signatures.js';
 import type { ChildFollow, ChildrenFollow } from './types.js';
 
 function classify(t: ThreadSnapshot, arch: Arch) {
-  return classifyThread(classifyInputOf(t, arch));
+  return classifySnapshot(t, arch, null);
 }
 
 function childFollow(c: ChildSnapshot, arch: Arch): ChildFollow {
