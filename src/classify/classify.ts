@@ -147,6 +147,7 @@ function finish(seen: Observation, verdict: Verdict): WaitClassification {
     sourceFile: verdict.sourceFile,
     syscall: seen.call ? { nr: seen.call.nr, name: seen.call.name } : null,
     argument: decoded?.argument ?? null,
+    futexCommand: seen.call && verdict.kind === 'futex' ? futexCommand(seen.call) : null,
     explanation: verdict.explanation,
     summary: summarize(verdict, decoded?.text ?? null),
     confidence: verdict.confidence,

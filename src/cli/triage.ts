@@ -1,9 +1,9 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from '../capture/fixture.js';
 import { ProcessGoneError } from '../sample/process-gone.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
+import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
 import { terminalSafeDeep } from '../report/terminal-safe.js';
 import { renderTextReport } from '../report/text.js';
 import { styleFor } from '../report/style.js';
@@ -32,14 +32,15 @@ function progress(message: string): () => void {
 }
 
 async function liveDiagnosis(given: number, options: TriageOptions): Promise<Diagnosis> {
-  const fs = createProcFs({ root: options.procRoot });
+  // Looks between the two samples re-read the same few files of every thread: keep them open.
+  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(1 << 16, keepOpenBudget(openFilesLimit())) });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
   const session = new LiveSession(fs, pid, { threshold: options.threshold });
   session.step();
   const done = progress(`proctriage: measuring pid ${pid} for ${options.interval} ms…`);
   try {
-    await sleep(options.interval);
+    await session.observeFor(options.interval);
   } finally {
     done();
   }

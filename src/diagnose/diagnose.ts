@@ -6,12 +6,13 @@ import { DEFAULT_CONTENTION_THRESHOLD, pressureView } from './pressure.js';
 import { ProcessGoneError } from '../sample/process-gone.js';
 import { diagnoseThread, groupWaits } from './threads.js';
 import { walkTree } from './tree.js';
+import { processShares, threadShares } from './shares.js';
 import { futexGroups } from './follow/futex.js';
 import { memoryView } from './follow/memory.js';
 import { networkView } from './follow/network.js';
 import { fdContext } from './follow/peers.js';
 import { followThread } from './follow/threads.js';
-import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type MissingFact, type ProcessFacts, type ThreadDiagnosis } from './types.js';
+import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type MissingFact, type ProcessFacts, type ProcessShares, type ThreadDiagnosis, type WaitGroup } from './types.js';
 
 export interface DiagnoseOptions {
   readonly mode: 'live' | 'replay';
@@ -129,6 +130,12 @@ function missingFacts(sample: Sample, threads: readonly ThreadDiagnosis[], syste
   return out;
 }
 
+/** A wait group's average threads over the interval: its (kind, function) in the process's shares. */
+function averageOf(shares: ProcessShares, group: WaitGroup): number {
+  if (group.kind === 'running') return shares.running ?? 0;
+  return shares.waits.find((w) => w.kind === group.kind && w.function === group.function)?.avgThreads ?? 0;
+}
+
 /** Model → Diagnosis: classify every thread, group the waits, walk the tree. Pure. */
 export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
   const threshold = options.threshold ?? DEFAULT_CONTENTION_THRESHOLD;
@@ -142,11 +149,13 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
   const ctx = fdContext(proc.pid, fdList, sample.follow, valueOf(proc.stat)?.ppid ?? null);
   const base = snaps.map((t) => diagnoseThread(t, model, model.host, ctx.fds));
   const futex = futexGroups(base);
-  const threads = base.map((t, i) => ({ ...t, follow: followThread(snaps[i]!, t, sample, ctx, futex, model.host.arch) }));
+  const shares = threadShares(model, base);
+  const threads = base.map((t, i) => ({ ...t, follow: followThread(snaps[i]!, t, sample, ctx, futex, model.host.arch), shares: shares.get(t.tid) ?? null }));
+  const overInterval = processShares(model, shares);
   const network = networkView(sample, model.rates?.network ?? null);
   const memory = memoryView(model);
-  const groups = groupWaits(threads);
-  const facts = processFacts(model, threads.length);
+  const groups = groupWaits(threads).map((g) => ({ ...g, avgThreads: overInterval ? averageOf(overInterval, g) : null }));
+  const facts = { ...processFacts(model, threads.length), shares: overInterval };
   const system = pressureView('system', null, sample.systemPressure, threshold, model.rates?.systemStallPercent ?? null);
   const cgroup = sample.cgroupPressure ? pressureView('cgroup', sample.cgroupPath, sample.cgroupPressure, threshold, null) : null;
   const tree = walkTree({ process: facts, threads, groups, system, cgroup, haveRates: model.rates !== null, threshold, cpuCount: model.host.cpuCount, futexGroups: futex, network, memory });

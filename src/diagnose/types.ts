@@ -20,6 +20,50 @@ export interface ThreadDiagnosis {
   readonly wait: WaitClassification;
   /** On what and on whom it waits: epoll targets, children, futex group, or the fd's peer (README "Following the wait"). */
   readonly follow?: ThreadFollow | null;
+  /** Its shares of the interval; null with one sample. */
+  readonly shares?: ThreadShares | null;
+}
+
+/** A thread's share of the interval in one wait (0–1). */
+export interface WaitShare {
+  readonly kind: WaitKind;
+  readonly function: string | null;
+  readonly share: number;
+}
+
+/**
+ * What a thread did over the interval, as shares of it (0–1): on a CPU and waiting for one from
+ * `schedstat`, the rest split over the waits its looks saw. Null where it cannot be measured
+ * (one sample, or a thread born during the interval: then its waits are shares of the looks).
+ */
+export interface ThreadShares {
+  readonly running: number | null;
+  readonly runnable: number | null;
+  readonly waits: readonly WaitShare[];
+  /** Looks that saw this thread, the two full samples included. */
+  readonly looks: number;
+}
+
+/** Average threads in one wait over the interval (psn's "average active threads"). */
+export interface WaitAverage {
+  readonly kind: WaitKind;
+  readonly function: string | null;
+  readonly avgThreads: number;
+}
+
+/** The process over the interval: the sum of its threads' shares, in average threads. */
+export interface ProcessShares {
+  readonly intervalMs: number;
+  /** Looks at its threads, the two full samples included. */
+  readonly looks: number;
+  readonly looksPerSecond: number | null;
+  /** Average threads on a CPU. */
+  readonly running: number | null;
+  /** Average threads runnable but waiting for a CPU. */
+  readonly runnable: number | null;
+  readonly waits: readonly WaitAverage[];
+  /** CPU the looks between the samples cost, ms. */
+  readonly lookCostMs: number;
 }
 
 /** Threads of the process waiting on the same thing: "31 × waitpid in do_wait". */
@@ -30,6 +74,8 @@ export interface WaitGroup {
   readonly tids: readonly number[];
   /** "31 threads in waitpid (do_wait)". */
   readonly label: string;
+  /** Average threads in this wait over the interval (null with one sample). */
+  readonly avgThreads?: number | null;
 }
 
 export interface PsiValue {
@@ -137,6 +183,8 @@ export interface ProcessFacts {
   readonly fdCount: number | null;
   readonly fdSoftLimit: number | null;
   readonly fdTypes: Readonly<Partial<Record<FdType | string, number>>>;
+  /** Its threads over the interval: running, runnable and each wait, in average threads; null with one sample. */
+  readonly shares?: ProcessShares | null;
 }
 
 export interface SourceFacts {

@@ -63,6 +63,8 @@ export interface WaitClassification {
   /** Syscall it is blocked in, when known. */
   readonly syscall: { readonly nr: number; readonly name: string } | null;
   readonly argument: WaitArgument | null;
+  /** For a futex wait: the FUTEX_* command (op & 0x7f; 0 FUTEX_WAIT, 6 LOCK_PI, 9 WAIT_BITSET; futex_wait(2) is 0); else null. */
+  readonly futexCommand?: number | null;
   readonly explanation: WaitExplanation;
   /** One line for tables: `waitpid(pid=-1 any child)`. */
   readonly summary: string;

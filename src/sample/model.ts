@@ -1,5 +1,6 @@
 import type { ReadResult } from '../procfs/errors.js';
 import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type ThreadSnapshot } from '../readers/types.js';
+import type { Observations } from './observe.js';
 import type { Sample } from './types.js';
 
 export interface StallShare {
@@ -54,6 +55,8 @@ export interface Model {
   readonly rates: ProcessRates | null;
   /** The pid now names a different process than in the previous sample (starttime changed). */
   readonly pidReused: boolean;
+  /** The looks at its threads between the two samples (both ends included); null when none were taken. */
+  readonly observations: Observations | null;
 }
 
 function valueOf<T>(r: ReadResult<T>): T | null {
@@ -107,9 +110,9 @@ function sumOf(values: Iterable<number | null>): number | null {
 }
 
 /** Sample → Model: pure arithmetic on two samples a monotonic interval apart. */
-export function buildModel(previous: Sample | null, current: Sample, host: HostFacts): Model {
-  if (previous === null) return { previous, current, host, rates: null, pidReused: false };
-  if (!sameProcess(previous, current)) return { previous: null, current, host, rates: null, pidReused: true };
+export function buildModel(previous: Sample | null, current: Sample, host: HostFacts, observations: Observations | null = null): Model {
+  if (previous === null) return { previous, current, host, rates: null, pidReused: false, observations: null };
+  if (!sameProcess(previous, current)) return { previous: null, current, host, rates: null, pidReused: true, observations: null };
 
   const intervalMs = current.tMonoMs - previous.tMonoMs;
   const seconds = intervalMs / 1000;
@@ -143,6 +146,7 @@ export function buildModel(previous: Sample | null, current: Sample, host: HostF
     current,
     host,
     pidReused: false,
+    observations,
     rates: {
       intervalMs,
       cpuPercent: cpuTicks === null ? null : (cpuTicks / host.clockTicksPerSecond) * 100,

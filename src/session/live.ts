@@ -3,7 +3,9 @@ import type { Diagnosis } from '../diagnose/types.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { buildModel } from '../sample/model.js';
 import { FollowCache } from './follow-cache.js';
-import { processVanished, takeSample } from '../sample/sampler.js';
+import { monotonicMs, processVanished, takeSample } from '../sample/sampler.js';
+import { IntervalObserver, type ObserveRate } from '../sample/observe.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
 import { liveHostFacts } from '../readers/host.js';
@@ -20,6 +22,8 @@ export interface LiveSessionOptions {
    * one-shot triage or a capture reads everything.
    */
   readonly light?: boolean;
+  /** How often and how dearly the threads are looked at between samples (default: triage's, 20 Hz within a quarter of a core). */
+  readonly observeRate?: ObserveRate;
 }
 
 /** Samples a live process; each step diagnoses the newest sample against the one before. */
@@ -33,6 +37,7 @@ export class LiveSession implements TriageSession {
   private last: SessionStep = { diagnosis: null, sample: null, ended: null };
   private focusTid: number | null = null;
   private readonly readOptions: ProcessReadOptions;
+  private observer: IntervalObserver | null = null;
 
   constructor(
     private readonly fs: ProcFs,
@@ -63,7 +68,9 @@ export class LiveSession implements TriageSession {
       if (this.previous === null && !stat.ok) throw new ProcessGoneError(this.pid, false, stat.error);
       return this.end({ reason: 'exited', message: `process ${this.pid} exited` });
     }
-    const model = buildModel(this.previous, sample, this.host);
+    const observations = this.observer && sample.process.threads.ok ? this.observer.finish({ tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }) : null;
+    const model = buildModel(this.previous, sample, this.host, observations);
+    this.observer = sample.process.threads.ok ? new IntervalObserver(this.pid, this.host.arch, { tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }, this.options.observeRate) : null;
     if (model.pidReused) {
       return this.end({ reason: 'pid-reused', message: `pid ${this.pid} now belongs to a different process (its start time changed); showing the last sample of the old one` });
     }
@@ -71,6 +78,34 @@ export class LiveSession implements TriageSession {
     this.previous = sample;
     this.last = { diagnosis, sample, ended: null };
     return this.last;
+  }
+
+  /** One look at the threads between samples (what decides their state and wait); false when there is nothing to look at. */
+  observe(): boolean {
+    if (this.last.ended || this.observer === null) return false;
+    const seen = this.observer.look(this.fs, monotonicMs());
+    this.fs.sweep?.();
+    return seen;
+  }
+
+  /**
+   * Look at the threads until `durationMs` has passed, as often as the rate allows; the next
+   * `step()` diagnoses the interval from these looks. Resolves early when `signal` aborts.
+   */
+  async observeFor(durationMs: number, signal?: AbortSignal): Promise<void> {
+    const until = monotonicMs() + durationMs;
+    let delay = 0;
+    for (;;) {
+      const before = monotonicMs();
+      if (before + delay >= until || signal?.aborted) break;
+      await sleep(delay, undefined, signal ? { signal } : {}).catch(() => undefined);
+      if (signal?.aborted) break;
+      const t0 = monotonicMs();
+      if (!this.observe()) break;
+      delay = this.observer?.nextDelayMs(monotonicMs() - t0) ?? 1000;
+    }
+    const left = until - monotonicMs();
+    if (left > 0 && !signal?.aborted) await sleep(left, undefined, signal ? { signal } : {}).catch(() => undefined);
   }
 
   private diagnoseModel(model: ReturnType<typeof buildModel>): Diagnosis {

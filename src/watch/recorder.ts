@@ -119,7 +119,7 @@ export function afterCount(afterMs: number, intervalMs: number): number {
 export function frameFromSample(sample: Sample, host: HostFacts, classify: boolean): WatchFrame {
   const stat = sample.process.stat;
   const threads = sample.process.threads.ok ? sample.process.threads.value : [];
-  const model = { previous: null, current: sample, host, rates: null, pidReused: false };
+  const model = { previous: null, current: sample, host, rates: null, pidReused: false, observations: null };
   return {
     tMonoMs: sample.tMonoMs,
     pressure: sample.systemPressure,

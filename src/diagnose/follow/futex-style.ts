@@ -8,9 +8,13 @@ import type { ThreadDiagnosis } from '../types.js';
  */
 export type FutexStyle = 'lock' | 'park';
 
+/** FUTEX_WAIT, FUTEX_LOCK_PI, FUTEX_LOCK_PI2: a thread queued behind a lock. */
+const LOCK_COMMANDS: ReadonlySet<number> = new Set([0, 6, 13]);
+
+/** null when the op could not be read (the syscall file was denied or not read). */
 export function futexStyle(thread: ThreadDiagnosis): FutexStyle | null {
   if (thread.wait.kind !== 'futex') return null;
-  const op = thread.wait.argument?.value ?? '';
-  if (/LOCK_PI|FUTEX_WAIT(_PRIVATE)?\b(?!_)/.test(op) && !/BITSET/.test(op)) return 'lock';
-  return 'park';
+  const command = thread.wait.futexCommand ?? null;
+  if (command === null) return null;
+  return LOCK_COMMANDS.has(command) ? 'lock' : 'park';
 }

@@ -37,7 +37,7 @@ export function futexGroups(threads: readonly ThreadDiagnosis[]): FutexGroup[] {
   return [...byAddress.entries()]
     .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]))
     .map(([address, members], i): FutexGroup => {
-      const styles = new Set(members.map((m) => (m.wait.argument?.value.includes('(') ? futexStyle(m) : null)));
+      const styles = new Set(members.map(futexStyle));
       const opKnown = !styles.has(null);
       const lockOp = styles.has('lock');
       let style: FutexStyleVerdict;
