@@ -16,7 +16,7 @@ import {
   sitesForSyscall,
   type WaitSite,
 } from '../kernel/wait-sites.js';
-import type { WaitArgument, WaitClassification, WaitExplanation, WaitKind } from '../kernel/wait-kinds.js';
+import type { WaitArgument, WaitClassification, WaitExplanation, WaitInputGap, WaitKind } from '../kernel/wait-kinds.js';
 import type { ClassifyInput } from '../classify/input.js';
 
 /**
@@ -59,7 +59,7 @@ interface Observation {
   readonly call: SyscallCall | null;
   /** Kernel threads and io_uring workers show a syscall that is not theirs. */
   readonly syscallIgnored: boolean;
-  readonly missing: readonly string[];
+  readonly gaps: readonly WaitInputGap[];
 }
 
 /** io-wq workers and SQPOLL threads are user threads whose syscall file shows their creator's io_uring call. */
@@ -82,7 +82,7 @@ function observe(input: ClassifyInput): Observation {
     topSource: frames[0] !== undefined ? 'stack' : usableWchan !== null ? 'wchan' : null,
     call: syscallIgnored ? null : syscallCall(input),
     syscallIgnored,
-    missing: missingInputs(input, syscallIgnored),
+    gaps: inputGaps(input, syscallIgnored),
   };
 }
 
@@ -94,16 +94,23 @@ function syscallCall(input: ClassifyInput): SyscallCall | null {
 
 const SLEEPING_STATES = 'SD';
 
-function missingInputs(input: ClassifyInput, syscallIgnored: boolean): string[] {
-  const missing: string[] = [];
+function inputGaps(input: ClassifyInput, syscallIgnored: boolean): WaitInputGap[] {
+  const gaps: WaitInputGap[] = [];
   const sleeping = SLEEPING_STATES.includes(input.state);
-  if (!input.wchan.ok) missing.push(`wchan: ${readErrorReason(input.wchan.error)}`);
-  else if (sleeping && input.wchan.value.symbol === null) missing.push('wchan: reads 0 although the thread sleeps');
-  else if (input.wchan.value.base !== null && RAW_ADDRESS.test(input.wchan.value.base)) missing.push('wchan: a raw address, not a symbol');
+  if (!input.wchan.ok) gaps.push({ file: 'wchan', reason: input.wchan.error.kind });
+  else if (sleeping && input.wchan.value.symbol === null) gaps.push({ file: 'wchan', reason: 'reads-zero' });
+  else if (input.wchan.value.base !== null && RAW_ADDRESS.test(input.wchan.value.base)) gaps.push({ file: 'wchan', reason: 'raw-address' });
   // A stack left unread on purpose (the wait channel already decides) is no gap.
-  if (!input.stack.ok && !isSkipped(input.stack)) missing.push(`stack: ${readErrorReason(input.stack.error)}`);
-  if (!syscallIgnored && !input.syscall.ok) missing.push(`syscall: ${readErrorReason(input.syscall.error)}`);
-  return missing;
+  if (!input.stack.ok && !isSkipped(input.stack)) gaps.push({ file: 'stack', reason: input.stack.error.kind });
+  if (!syscallIgnored && !input.syscall.ok) gaps.push({ file: 'syscall', reason: input.syscall.error.kind });
+  return gaps;
+}
+
+function gapWords(gap: WaitInputGap, input: ClassifyInput): string {
+  if (gap.reason === 'reads-zero') return 'wchan: reads 0 although the thread sleeps';
+  if (gap.reason === 'raw-address') return 'wchan: a raw address, not a symbol';
+  const result = input[gap.file];
+  return `${gap.file}: ${result.ok ? gap.reason : readErrorReason(result.error)}`;
 }
 
 function readErrorReason(error: ReadError): string {
@@ -152,7 +159,8 @@ function finish(seen: Observation, verdict: Verdict): WaitClassification {
     summary: summarize(verdict, decoded?.text ?? null),
     confidence: verdict.confidence,
     basis: verdict.basis,
-    missing: seen.missing,
+    missing: seen.gaps.map((g) => gapWords(g, seen.input)),
+    gaps: seen.gaps,
   };
 }
 
@@ -551,7 +559,7 @@ function hiddenVerdict(seen: Observation): Verdict {
   const whose = seen.input.isKernelThread ? 'a kernel thread (owned by root)' : 'another user’s task';
   const waitsFor = otherUser
     ? `Cannot be seen: this is ${whose}, so the kernel hides its wait channel (wchan reads 0) and denies its syscall and stack files. Run as root, or as that user, to see it.`
-    : `Cannot be seen: ${seen.missing.join('; ') || 'no wait channel, stack or syscall was available'}.`;
+    : `Cannot be seen: ${seen.gaps.map((g) => gapWords(g, seen.input)).join('; ') || 'no wait channel, stack or syscall was available'}.`;
   return {
     kind: 'unknown',
     site: null,

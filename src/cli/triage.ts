@@ -36,7 +36,7 @@ async function liveDiagnosis(given: number, options: TriageOptions): Promise<Dia
   const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(1 << 16, keepOpenBudget(openFilesLimit())) });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
-  const session = new LiveSession(fs, pid, { threshold: options.threshold });
+  const session = new LiveSession(fs, pid, { threshold: options.threshold, machine: true });
   session.step();
   const done = progress(`proctriage: measuring pid ${pid} for ${options.interval} ms…`);
   try {
@@ -45,6 +45,7 @@ async function liveDiagnosis(given: number, options: TriageOptions): Promise<Dia
     done();
   }
   const second = session.step();
+  session.close();
   if (second.ended) {
     const stat = second.sample?.process.stat;
     throw new ProcessGoneError(pid, true, stat && !stat.ok ? stat.error : { kind: 'vanished', path: String(pid), message: second.ended.message });

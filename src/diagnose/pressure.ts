@@ -17,19 +17,25 @@ function reading(resource: PsiResource, result: ReadResult<Pressure>, threshold:
       someIntervalPercent: null,
       fullIntervalPercent: null,
       contended: false,
+      recently: false,
       unavailable: result.error.kind === 'unsupported' ? result.error.message || 'not provided by this kernel' : `${result.error.kind}: ${result.error.message}`,
     };
   }
   const { some, full } = result.value;
   // irq pressure has only a `full` line: judge it on that.
   const judged = some ?? full;
+  const recent = judged !== null && judged.avg10 > threshold;
+  const intervalShare = some ? (interval?.some ?? null) : (interval?.full ?? null);
   return {
     resource,
     some,
     full,
     someIntervalPercent: interval?.some ?? null,
     fullIntervalPercent: interval?.full ?? null,
-    contended: judged !== null && judged.avg10 > threshold,
+    // Now, from the stall time of the interval itself; avg10 lags it by tens of seconds and only
+    // decides when there is no interval (one sample).
+    contended: intervalShare !== null ? intervalShare > threshold : recent,
+    recently: recent,
     unavailable: null,
   };
 }

@@ -4,6 +4,9 @@ import { waitKey, type ThreadObservations } from '../sample/observe.js';
 import type { ThreadSnapshot } from '../readers/types.js';
 import type { ProcessShares, ThreadDiagnosis, ThreadShares, WaitAverage, WaitShare } from './types.js';
 
+/** Kinds that say only that the wait is not in the catalog. */
+const VAGUE: ReadonlySet<WaitKind> = new Set(['uninterruptible', 'other', 'unknown']);
+
 const clamp01 = (v: number): number => Math.min(1, Math.max(0, v));
 
 interface OnCpu {
@@ -38,8 +41,12 @@ function onCpuShares(before: ThreadSnapshot | undefined, after: ThreadSnapshot, 
 function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis, off: number): WaitShare[] {
   const tallies = new Map<string, { kind: WaitKind; function: string | null; count: number }>();
   let total = 0;
+  // Looks without a stack call a D-state wait `uninterruptible` where a look with one named it: one function, one kind.
+  const named = new Map<string, WaitKind>();
+  for (const t of seen?.waits.values() ?? []) if (t.function !== null && !VAGUE.has(t.kind)) named.set(t.function, t.kind);
+  if (end.wait.kind !== 'running' && end.wait.function !== null && !VAGUE.has(end.wait.kind)) named.set(end.wait.function, end.wait.kind);
   for (const tally of seen?.waits.values() ?? []) {
-    const kind = end.wait.kind !== 'running' && tally.function !== null && tally.function === end.wait.function ? end.wait.kind : tally.kind;
+    const kind = tally.function !== null ? (named.get(tally.function) ?? tally.kind) : tally.kind;
     const key = waitKey(kind, tally.function);
     const merged = tallies.get(key);
     if (merged) merged.count += tally.count;

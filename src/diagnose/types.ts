@@ -4,7 +4,7 @@ import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow
 import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
-export const DIAGNOSIS_SCHEMA_VERSION = 1;
+export const DIAGNOSIS_SCHEMA_VERSION = 2;
 
 export interface ThreadDiagnosis {
   readonly tid: number;
@@ -23,6 +23,13 @@ export interface ThreadDiagnosis {
   /** Its shares of the interval; null with one sample. */
   readonly shares?: ThreadShares | null;
 }
+
+/**
+ * What runs the process, from its `exe` link and its threads' names — never from its memory.
+ * It decides which tool can see what /proc cannot: a runtime's own thread dump names the lock
+ * a parked thread waits for.
+ */
+export type Runtime = 'java' | 'python' | 'node' | 'native' | 'unknown';
 
 /** A thread's share of the interval in one wait (0–1). */
 export interface WaitShare {
@@ -93,7 +100,10 @@ export interface PsiReading {
   /** Stall share over the measurement interval (from `total`), when two samples exist. */
   readonly someIntervalPercent: number | null;
   readonly fullIntervalPercent: number | null;
+  /** Contended now: its stall share of this interval (from `total`) is over the threshold; avg10 only with one sample. */
   readonly contended: boolean;
+  /** avg10 is over the threshold: contended in the last ten seconds or so, whether or not it still is. */
+  readonly recently: boolean;
   readonly unavailable: string | null;
 }
 
@@ -107,13 +117,23 @@ export interface PressureView {
   readonly unavailable: string | null;
 }
 
+/** The unit of a measured number; words for it are made by the report. */
+export type Unit = 'percent' | 'threads' | 'count' | 'per-second' | 'ms-per-second' | 'bytes' | 'bytes-per-second' | 'cores' | 'seconds' | 'ms';
+
+export interface Measure {
+  readonly value: number;
+  readonly unit: Unit;
+}
+
 export interface Evidence {
   /** What was measured, e.g. `PSI cpu some avg10`. */
   readonly label: string;
-  /** e.g. `34.20 %`. */
+  /** e.g. `34.20 %` (the measure, formatted). */
   readonly value: string;
   /** Where it came from, e.g. `/proc/pressure/cpu`. */
   readonly source: string;
+  /** The number itself with its unit, when the evidence is one number; null for a count or a phrase. */
+  readonly measure: Measure | null;
 }
 
 export type TreeStepId = 'pressure' | 'resource' | 'cpu' | 'waits' | 'intermittent';
@@ -131,6 +151,19 @@ export interface NextCommand {
   readonly why: string;
 }
 
+/**
+ * Why something could not be seen, typed so that no code reads the words back:
+ * - `not-root`: another user's process, read without root;
+ * - `root-only`: a file only root may read (kernel stacks), read as a user;
+ * - `ptrace-scope`: Yama's kernel.yama.ptrace_scope forbids it, even to root;
+ * - `no-cap-sys-ptrace`: root without CAP_SYS_PTRACE (a container), or another user namespace;
+ * - `denied`: denied for a reason /proc does not show (an LSM, a non-dumpable process in another namespace);
+ * - `hidden-by-kernel`: the kernel shows nothing although the file reads (wchan 0 for a sleeper);
+ * - `not-in-kernel`: this kernel lacks the file or the feature (PSI, cpu `full`, cgroup v2);
+ * - `damaged`: missing from a capture, unparsable, too big, or unreadable for another I/O error.
+ */
+export type GapReason = 'not-root' | 'root-only' | 'ptrace-scope' | 'no-cap-sys-ptrace' | 'denied' | 'hidden-by-kernel' | 'not-in-kernel' | 'damaged';
+
 export interface MissingFact {
   /** e.g. `kernel stacks of 12 threads`. */
   readonly what: string;
@@ -138,27 +171,85 @@ export interface MissingFact {
   readonly why: string;
   /** Which conclusions this weakens. */
   readonly weakens: string;
+  readonly reason: GapReason;
+  /** What would let it be seen (`run as root`, `sysctl kernel.yama.ptrace_scope=1`), when anything would. */
+  readonly fix: string | null;
 }
 
+/**
+ * The verdict's kind (schema 2). What holds the process back, from its own time over the interval:
+ * - `on-cpu`: busy on a CPU (its own work; `cause` says whether it is also the machine's hog);
+ * - `waiting-for-cpu`: runnable but not running (other processes, or more threads than CPUs);
+ * - `cpu-throttled`: its cgroup's CPU quota stops it;
+ * - `disk-io`: blocked on disk I/O (its own, or slowed by others' — see `cause`);
+ * - `memory`: reclaim and major faults (its cgroup's limit, or the machine short of memory);
+ * - `kernel-blocked`: another D-state wait (a kernel lock, a freeze, vfork, a file lock);
+ * - `dropping-connections`: a listening socket's accept queue overflows;
+ * - `lock-contention`: threads queued behind a lock another thread holds;
+ * - `cannot-tell`: parked threads that /proc cannot tell from a lock convoy (a JVM, CPython);
+ * - `waiting-on-children`, `waiting-on-peer`, `waiting`: off the CPU, waiting for someone else;
+ * - `idle`: waiting for work by design;
+ * - `stopped`, `zombie`, `exited`, `hidden` (its waits cannot be seen by this user).
+ */
 export type VerdictKind =
-  | 'system-contended'
   | 'on-cpu'
-  | 'runqueue-wait'
-  | 'off-cpu-blocked'
-  | 'off-cpu-idle'
-  | 'off-cpu-waiting'
+  | 'waiting-for-cpu'
+  | 'cpu-throttled'
+  | 'disk-io'
+  | 'memory'
+  | 'kernel-blocked'
+  | 'dropping-connections'
+  | 'lock-contention'
+  | 'cannot-tell'
+  | 'waiting-on-children'
+  | 'waiting-on-peer'
+  | 'waiting'
+  | 'idle'
   | 'stopped'
   | 'zombie'
   | 'exited'
-  | 'unknown';
+  | 'hidden';
+
+/**
+ * Whose doing it is: its own work, its own cgroup's limit, other processes competing for the
+ * resource, the processes it waits for (children, a peer, a lock holder), or nobody (idle).
+ */
+export type VerdictCause = 'own-work' | 'own-cgroup-limit' | 'other-processes' | 'children' | 'peer' | 'lock-holder' | 'none' | 'unknown';
+
+export type Resource = 'cpu' | 'memory' | 'io' | 'network';
+
+/** A process that used the contended resource most during the interval. */
+export interface Culprit {
+  readonly pid: number;
+  readonly comm: string;
+  /** Its share of what every process used of the resource in the interval (0–100). */
+  readonly sharePercent: number;
+  readonly measure: Measure;
+  /** The process being triaged. */
+  readonly isTarget: boolean;
+}
+
+export interface CulpritList {
+  readonly resource: Resource;
+  /** What was compared, e.g. `CPU time`, `D-state time on disk`, `bytes written and read`, `major faults`. */
+  readonly by: string;
+  readonly top: readonly Culprit[];
+  /** Where it came from: `utime+stime of every /proc/PID/stat over the interval`. */
+  readonly source: string;
+}
 
 export interface Verdict {
   readonly kind: VerdictKind;
   /** Resource the tree settled on, when one. */
-  readonly resource: 'cpu' | 'memory' | 'io' | 'network' | null;
-  /** One sentence for a person. */
+  readonly resource: Resource | null;
+  readonly cause: VerdictCause;
+  /** One to three sentences for a person. */
   readonly summary: string;
   readonly severity: 'ok' | 'warning' | 'problem';
+  /** The measured numbers the verdict rests on. */
+  readonly facts: readonly Evidence[];
+  /** The top users of the resource in question, when it is contended (absent when not measured). */
+  readonly culprits: readonly CulpritList[];
 }
 
 export interface ProcessFacts {
@@ -217,4 +308,6 @@ export interface Diagnosis {
   readonly network?: NetworkView;
   /** The memory branch: RSS, swap, major faults, memory PSI, cgroup memory.max/high/events. */
   readonly memory?: MemoryView;
+  /** What runs it, from its exe link and thread names: decides which tool can see what /proc cannot. */
+  readonly runtime?: Runtime;
 }

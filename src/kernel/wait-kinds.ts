@@ -52,6 +52,16 @@ export interface WaitExplanation {
   readonly cost: string;
 }
 
+/**
+ * A classifier input that said nothing: `denied` (not root, or another user's process),
+ * `vanished`, `unsupported` (not in this kernel), `malformed`, `io`; `reads-zero`: wchan is 0
+ * although the thread sleeps (the kernel hides it); `raw-address`: wchan printed an address.
+ */
+export interface WaitInputGap {
+  readonly file: 'wchan' | 'stack' | 'syscall';
+  readonly reason: 'denied' | 'vanished' | 'unsupported' | 'malformed' | 'io' | 'reads-zero' | 'raw-address';
+}
+
 export interface WaitClassification {
   readonly kind: WaitKind;
   /** Finer name inside the kind, e.g. `pipe-read`, `tcp-recv`, `futex-lock-pi`, `select` (catalog row id). */
@@ -72,6 +82,8 @@ export interface WaitClassification {
   readonly confidence: 'certain' | 'likely' | 'guess';
   /** Which inputs decided it, e.g. ['state', 'wchan', 'stack:2nd frame', 'syscall']. */
   readonly basis: readonly string[];
-  /** Inputs that could not be read and why (e.g. `stack: permission denied`). */
+  /** Inputs that could not be read and why (e.g. `stack: permission denied`), in words. */
   readonly missing: readonly string[];
+  /** The same, typed: which file, and why it said nothing. */
+  readonly gaps: readonly WaitInputGap[];
 }

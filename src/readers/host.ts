@@ -33,3 +33,17 @@ export function liveHostFacts(fs: ProcFs): HostFacts {
     cpuCount: Math.max(1, cpus().length),
   };
 }
+
+/**
+ * The page size in KiB, from the proc root: `self/statm` counts resident pages and `self/status`
+ * gives VmRSS in kB for the same process. 4 when either cannot be read (x86_64's only size).
+ */
+export function readPageSizeKb(fs: ProcFs): number {
+  const statm = fs.readText('self/statm');
+  const status = fs.readText('self/status');
+  const pages = statm.ok ? Number(statm.value.split(' ')[1]) : NaN;
+  const rss = status.ok ? Number(/^VmRSS:\s+(\d+) kB$/m.exec(status.value)?.[1]) : NaN;
+  if (!(pages > 0) || !(rss > 0)) return 4;
+  // VmRSS and statm are read a moment apart: round to the nearest power of two.
+  return 2 ** Math.round(Math.log2(rss / pages));
+}

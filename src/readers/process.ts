@@ -162,6 +162,7 @@ export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions
   const threads = readThreads(fs, pid, options);
   return {
     pid,
+    exe: fs.readLink(`${pid}/exe`),
     stat,
     status: readParsed(fs, `${pid}/status`, parseStatus),
     io: readParsed(fs, `${pid}/io`, parseIo),

@@ -35,6 +35,8 @@ export interface FdSnapshot {
 
 export interface ProcessSnapshot {
   readonly pid: number;
+  /** Where `/proc/PID/exe` points (never followed): what runs it (java, python3, node, …). Absent in older captures. */
+  readonly exe?: ReadResult<string>;
   readonly stat: ReadResult<ProcStat>;
   readonly status: ReadResult<ProcStatus>;
   readonly io: ReadResult<ProcIo>;

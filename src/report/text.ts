@@ -1,4 +1,4 @@
-import type { Diagnosis, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
+import type { Diagnosis, GapReason, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
 import { followLines } from '../diagnose/follow/lines.js';
 import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
 import type { Style } from './style.js';
@@ -74,6 +74,19 @@ function onWhomLines(d: Diagnosis, s: Style): string[] {
   return out.length > 2 ? out : [];
 }
 
+const PARTIAL_WORDS: Readonly<Partial<Record<GapReason, string>>> = {
+  'not-root': 'not root',
+  'root-only': 'some files are root-only',
+  'ptrace-scope': "Yama's ptrace_scope",
+  'no-cap-sys-ptrace': 'no CAP_SYS_PTRACE',
+  denied: 'denied',
+};
+
+function partialWhy(d: Diagnosis): string {
+  const reasons = [...new Set(d.missing.flatMap((m) => (PARTIAL_WORDS[m.reason] ? [PARTIAL_WORDS[m.reason]!] : [])))];
+  return reasons.join(', ') || 'files were denied';
+}
+
 /** The human report of `proctriage triage`. */
 export function renderTextReport(d: Diagnosis, options: TextReportOptions): string {
   const s = options.style;
@@ -81,9 +94,18 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   const out: string[] = [];
   const mode = d.source.mode === 'replay' ? ` ${s.cyan('[REPLAY')} ${s.cyan(`${d.source.procRoot}]`)}` : '';
   out.push(s.bold(`${p.comm} (pid ${p.pid})`) + `  state ${p.state}  ${p.threadCount} thread${p.threadCount === 1 ? '' : 's'}  age ${formatDuration(p.ageSeconds)}  uid ${p.uid ?? '?'}${mode}`);
-  out.push(s.dim(`kernel ${d.source.kernelRelease} ${d.source.arch}, sampled ${d.source.sampledAt}${d.source.intervalMs !== null ? `, rates over ${(d.source.intervalMs / 1000).toFixed(2)} s` : ', one sample (no rates)'}${d.source.complete ? '' : ', PARTIAL view (not root)'}`));
+  out.push(s.dim(`kernel ${d.source.kernelRelease} ${d.source.arch}, sampled ${d.source.sampledAt}${d.source.intervalMs !== null ? `, rates over ${(d.source.intervalMs / 1000).toFixed(2)} s` : ', one sample (no rates)'}${d.source.complete ? '' : `, PARTIAL view (${partialWhy(d)})`}`));
   out.push('');
   out.push(severityColor(d, s)(s.bold(`Verdict: ${d.verdict.summary}`)));
+  for (const f of d.verdict.facts.slice(0, options.verbose ? Infinity : 5)) out.push(s.dim(`  · ${f.label}: ${f.value}  [${f.source}]`));
+  for (const list of d.verdict.culprits) {
+    out.push(`  Top users of ${list.resource} by ${list.by} over the interval: ${list.top.map((c) => `${c.isTarget ? s.bold(`${c.comm} (${c.pid})`) : `${c.comm} (${c.pid})`} ${c.sharePercent.toFixed(0)} %`).join(', ')}`);
+  }
+  const shares = p.shares;
+  if (shares && shares.running !== null) {
+    const parts = [`${shares.running.toFixed(2)} running`, `${(shares.runnable ?? 0).toFixed(2)} waiting for a CPU`, ...shares.waits.slice(0, 5).map((w) => `${w.avgThreads.toFixed(2)} ${w.kind}${w.function ? ` (${w.function})` : ''}`)];
+    out.push(s.dim(`  Average threads over ${(shares.intervalMs / 1000).toFixed(2)} s (${shares.looks} looks${shares.looksPerSecond !== null ? `, ${shares.looksPerSecond.toFixed(0)}/s` : ''}): ${parts.join(', ')}`));
+  }
   out.push('');
   out.push(s.bold('Decision tree'));
   d.path.forEach((step, i) => {
@@ -108,7 +130,7 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   out.push(`  open fds ${p.fdCount ?? 'n/a'}${p.fdSoftLimit !== null ? ` of ${p.fdSoftLimit}` : ''}${fdTypes ? ` (${fdTypes})` : ''}`);
   out.push('');
   out.push(s.bold('Waits'));
-  for (const g of d.waitGroups) out.push(`  ${g.label}`);
+  for (const g of d.waitGroups) out.push(`  ${g.label}${g.avgThreads !== null && g.avgThreads !== undefined ? s.dim(` — ${g.avgThreads.toFixed(2)} on average over the interval`) : ''}`);
   out.push('');
   const max = options.maxThreads ?? 40;
   out.push(s.bold(`Threads${d.threads.length > max ? ` (first ${max} of ${d.threads.length}; --all for every one)` : ''}`));
@@ -131,7 +153,7 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   if (d.missing.length > 0) {
     out.push('');
     out.push(s.yellow(s.bold('Could not see')));
-    for (const m of d.missing) out.push(`  - ${m.what}: ${m.why}\n    weakens: ${m.weakens}`);
+    for (const m of d.missing) out.push(`  - ${m.what}: ${m.why}\n    weakens: ${m.weakens}${m.fix ? `\n    to see it: ${m.fix}` : ''}`);
   }
   return `${out.join('\n')}\n`;
 }

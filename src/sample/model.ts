@@ -1,6 +1,7 @@
 import type { ReadResult } from '../procfs/errors.js';
 import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type ThreadSnapshot } from '../readers/types.js';
 import type { Observations } from './observe.js';
+import type { MachineUse } from './culprits.js';
 import type { Sample } from './types.js';
 
 export interface StallShare {
@@ -33,6 +34,8 @@ export interface ProcessRates {
   readonly runqueueDelayMsPerSec: number | null;
   /** Stall share over this interval from PSI `total` (µs stalled per µs elapsed, in %): fresher than avg10. */
   readonly systemStallPercent: Readonly<Record<PsiResource, StallShare>>;
+  /** The same for the process's own cgroup (v2), when both samples read its pressure files. */
+  readonly cgroupStallPercent: Readonly<Record<PsiResource, StallShare>> | null;
   readonly threads: ReadonlyMap<number, ThreadRates>;
   /** Namespace TCP counters per second (`/proc/PID/net/snmp` Tcp, `netstat` TcpExt); absent without follow reads. */
   readonly network?: NetworkRates;
@@ -57,6 +60,8 @@ export interface Model {
   readonly pidReused: boolean;
   /** The looks at its threads between the two samples (both ends included); null when none were taken. */
   readonly observations: Observations | null;
+  /** Every process's use of the machine over the interval (live triage): culprits are named from it. */
+  readonly machine?: MachineUse | null;
 }
 
 function valueOf<T>(r: ReadResult<T>): T | null {
@@ -158,6 +163,7 @@ export function buildModel(previous: Sample | null, current: Sample, host: HostF
       majorFaultsPerSec: perSecond(ps?.majflt, cs?.majflt, seconds),
       runqueueDelayMsPerSec: waitNs === null || seconds <= 0 ? null : waitNs / 1e6 / seconds,
       systemStallPercent: stallShares(previous.systemPressure, current.systemPressure, seconds),
+      cgroupStallPercent: previous.cgroupPressure && current.cgroupPressure && previous.cgroupPath === current.cgroupPath ? stallShares(previous.cgroupPressure, current.cgroupPressure, seconds) : null,
       threads,
       ...followRates(previous, current, seconds),
     },

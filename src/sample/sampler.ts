@@ -3,6 +3,7 @@ import { cgroupV2Path } from '../parsers/cgroup.js';
 import { readCgroupPressure, readSystemPressure } from '../readers/pressure.js';
 import { readProcess, readUptimeSeconds, type ProcessReadOptions } from '../readers/process.js';
 import { readFollow, type FollowReadOptions } from '../readers/follow.js';
+import { readAccess } from '../readers/access.js';
 import type { Sample } from './types.js';
 
 export function monotonicMs(): number {
@@ -26,6 +27,7 @@ export function takeSample(fs: ProcFs, pid: number, options: SampleOptions = {},
     uptimeSeconds: readUptimeSeconds(fs),
     process: processSnapshot,
     systemPressure: readSystemPressure(fs),
+    access: readAccess(fs, pid),
     cgroupPath,
     // The root cgroup's pressure is the system's: read it once, as system pressure.
     cgroupPressure: cgroupPath !== null && cgroupPath !== '/' && fs.cgroupRoot !== null ? readCgroupPressure(fs, cgroupPath) : null,

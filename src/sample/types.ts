@@ -1,4 +1,5 @@
 import type { ReadResult } from '../procfs/errors.js';
+import type { AccessFacts } from '../readers/access.js';
 import type { FollowSnapshot } from '../readers/follow.js';
 import type { PressureSet, ProcessSnapshot } from '../readers/types.js';
 
@@ -15,6 +16,8 @@ export interface Sample {
   readonly cgroupPath: string | null;
   /** PSI of the process's own cgroup v2 (null when there is no cgroup v2 path). */
   readonly cgroupPressure: PressureSet | null;
+  /** Who read it and what the kernel let them read (absent in captures made before it was recorded). */
+  readonly access?: AccessFacts;
   /** What the waits are on: socket tables, net counters, cgroup memory, peers, children (absent when not read). */
   readonly follow?: FollowSnapshot;
 }

@@ -1,14 +1,15 @@
 import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import type { ProcFs } from '../procfs/procfs.js';
-import { buildModel } from '../sample/model.js';
+import { buildModel, type Model } from '../sample/model.js';
 import { FollowCache } from './follow-cache.js';
 import { monotonicMs, processVanished, takeSample } from '../sample/sampler.js';
 import { IntervalObserver, type ObserveRate } from '../sample/observe.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
-import { liveHostFacts } from '../readers/host.js';
+import { liveHostFacts, readPageSizeKb } from '../readers/host.js';
+import { MachineWatch } from './machine-watch.js';
 import { stackWhereItDecides } from '../classify/stack-policy.js';
 import type { ProcessReadOptions } from '../readers/process.js';
 import type { SessionEnd, SessionStep, TriageSession } from './session.js';
@@ -24,6 +25,8 @@ export interface LiveSessionOptions {
   readonly light?: boolean;
   /** How often and how dearly the threads are looked at between samples (default: triage's, 20 Hz within a quarter of a core). */
   readonly observeRate?: ObserveRate;
+  /** Also measure every other process over each interval, so that culprits can be named (live /proc only). */
+  readonly machine?: boolean;
 }
 
 /** Samples a live process; each step diagnoses the newest sample against the one before. */
@@ -38,6 +41,7 @@ export class LiveSession implements TriageSession {
   private focusTid: number | null = null;
   private readonly readOptions: ProcessReadOptions;
   private observer: IntervalObserver | null = null;
+  private readonly machineWatch: MachineWatch | null;
 
   constructor(
     private readonly fs: ProcFs,
@@ -46,6 +50,7 @@ export class LiveSession implements TriageSession {
   ) {
     this.host = liveHostFacts(fs);
     this.readOptions = options.light ? { stack: stackWhereItDecides(this.host.arch), threadIo: false, children: false } : {};
+    this.machineWatch = options.machine ? new MachineWatch(fs, this.host.clockTicksPerSecond, readPageSizeKb(fs)) : null;
   }
 
   /** The thread a view is showing in detail: a light session reads its stack every sample. */
@@ -69,7 +74,8 @@ export class LiveSession implements TriageSession {
       return this.end({ reason: 'exited', message: `process ${this.pid} exited` });
     }
     const observations = this.observer && sample.process.threads.ok ? this.observer.finish({ tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }) : null;
-    const model = buildModel(this.previous, sample, this.host, observations);
+    const machine = this.machineWatch?.mark(sample.tMonoMs) ?? null;
+    const model = { ...buildModel(this.previous, sample, this.host, observations), machine };
     this.observer = sample.process.threads.ok ? new IntervalObserver(this.pid, this.host.arch, { tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }, this.options.observeRate) : null;
     if (model.pidReused) {
       return this.end({ reason: 'pid-reused', message: `pid ${this.pid} now belongs to a different process (its start time changed); showing the last sample of the old one` });
@@ -85,6 +91,7 @@ export class LiveSession implements TriageSession {
     if (this.last.ended || this.observer === null) return false;
     const seen = this.observer.look(this.fs, monotonicMs());
     this.fs.sweep?.();
+    this.machineWatch?.maybeLook(monotonicMs());
     return seen;
   }
 
@@ -108,7 +115,12 @@ export class LiveSession implements TriageSession {
     if (left > 0 && !signal?.aborted) await sleep(left, undefined, signal ? { signal } : {}).catch(() => undefined);
   }
 
-  private diagnoseModel(model: ReturnType<typeof buildModel>): Diagnosis {
+  /** Files and fds kept for the machine-wide looks. */
+  close(): void {
+    this.machineWatch?.close();
+  }
+
+  private diagnoseModel(model: Model): Diagnosis {
     return diagnose(model, { mode: 'live', procRoot: this.fs.root, threshold: this.options.threshold });
   }
 

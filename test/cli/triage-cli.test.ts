@@ -29,7 +29,7 @@ describe('proctriage triage (CLI)', () => {
       const r = await runCli(['triage', String(parent.pid), '--json', '--interval', '200']);
       expect(r.code, r.stderr).toBe(0);
       const d = JSON.parse(r.stdout) as Diagnosis;
-      expect(d.schemaVersion).toBe(1);
+      expect(d.schemaVersion).toBe(2);
       expect(d.threads.length).toBeGreaterThan(0);
       for (const t of d.threads) {
         expect(typeof t.tid).toBe('number');

@@ -60,7 +60,7 @@ describe('unreadable files degrade the diagnosis and say so', () => {
     for (const s of meta.samples) writeFileSync(join(dir, 'samples', s.dir, 'proc', String(meta.pid), 'task', String(meta.pid), 'wchan'), '0');
     const d = new ReplaySession(loadCapture(dir), { threshold: 100 }).last().diagnosis!;
     expect(d.threads[0]!.wait.kind).toBe('unknown');
-    expect(d.verdict.kind).toBe('unknown');
+    expect(d.verdict.kind).toBe('hidden');
     expect(d.verdict.summary).toMatch(/hidden from this user/);
     expect(d.missing.some((m) => /syscalls of 1 thread/.test(m.what))).toBe(true);
     expect(d.next[0]!.command).toMatch(/^sudo proctriage triage/);

@@ -35,11 +35,14 @@ describe.runIf(canRun)('as uid 65534 (not root)', () => {
       expect(t.wait.missing).toEqual(['wchan: reads 0 although the thread sleeps', 'stack: permission denied', 'syscall: permission denied']);
     }
     expect(d.source.complete).toBe(false);
-    expect(d.verdict.kind).toBe('unknown');
-    expect(d.verdict.summary).toMatch(/hidden from this user: run as root or as the process's owner/);
+    expect(d.verdict.kind).toBe('hidden');
+    expect(d.verdict.summary).toMatch(/hidden from this user/);
+    const denied = d.missing.find((m) => m.what.startsWith('syscalls of'))!;
+    expect(denied.reason).toBe('not-root');
+    expect(denied.fix).toMatch(/^sudo proctriage triage \d+/);
     const missing = new Map(d.missing.map((m) => [m.what, m]));
     const want: [RegExp, RegExp, RegExp][] = [
-      [/^wait channels \(wchan\) of \d+ thread/, /reads 0 although the thread sleeps/, /never reported as running/],
+      [/^wait channels \(wchan\) of \d+ thread/, /read 0 although the threads sleep/, /never reported as running/],
       [/^syscalls of \d+ thread/, /permission denied/, /show as `unknown`/],
       [/^kernel stacks of \d+ thread/, /permission denied/, /D-state waits/],
       [/^I\/O counters$/, /permission denied/, /bytes\/s/],
@@ -98,7 +101,7 @@ describe.runIf(canRun)('as uid 65534 (not root)', () => {
       expect(main.wait.function).toBe('do_wait');
       expect(main.wait.syscall).toEqual({ nr: 61, name: 'wait4' });
       expect(main.wait.missing).toEqual(['stack: permission denied']);
-      expect(d.verdict.kind).toBe('off-cpu-waiting');
+      expect(d.verdict.kind).toBe('waiting-on-children');
       const what = d.missing.map((m) => m.what);
       expect(what).toContain('kernel stacks of 1 thread(s)');
       expect(what.filter((w) => /syscalls|wchan|I\/O counters|open files/.test(w))).toEqual([]);

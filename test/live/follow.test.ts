@@ -59,7 +59,7 @@ describe('following the wait, live', () => {
       const d = await triageLive(s.pid);
       expect(d.futexGroups![0]).toMatchObject({ count: 3, style: 'lock-queue' });
       expect(d.futexGroups![0]!.basis).toMatch(/no thread of the process runs/);
-      expect(d.verdict.kind).toBe('off-cpu-waiting');
+      expect(d.verdict.kind).toBe('lock-contention');
     });
   });
 

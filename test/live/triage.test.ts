@@ -41,7 +41,7 @@ describe('live triage of real processes', () => {
       expect(t.wait.syscall?.name).toBe('wait4');
       expect(t.wait.argument?.raw).toBe('-1');
       expectExplained(t);
-      expect(d.verdict.kind).toBe('off-cpu-waiting');
+      expect(d.verdict.kind).toBe('waiting-on-children');
       expect(d.waitGroups[0]?.kind).toBe('waitpid');
       expect(d.next.some((n) => n.command.includes(`--ppid ${s.pid}`))).toBe(true);
     });
@@ -56,7 +56,7 @@ describe('live triage of real processes', () => {
       expect(main.wait.argument?.name).toMatch(/epoll fd/);
       expectExplained(main);
       expect(d.threads.filter((t) => t.wait.kind === 'futex').length).toBeGreaterThanOrEqual(2);
-      expect(d.verdict.kind).toBe('off-cpu-idle');
+      expect(d.verdict.kind).toBe('idle');
       expect(d.process.fdTypes['anon_inode:eventpoll']).toBeGreaterThanOrEqual(1);
       expect(d.process.cpuPercent).not.toBeNull();
       expect(d.process.cpuPercent!).toBeLessThan(50);

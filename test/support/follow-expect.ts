@@ -55,7 +55,7 @@ export function expectFollow(scenario: FollowScenario, d: Diagnosis, related: Re
       expect(d.network?.byState.LISTEN).toBeGreaterThanOrEqual(1);
       expect(d.network?.byState.ESTABLISHED).toBeGreaterThanOrEqual(1);
       expect(d.network?.totals.retransSegs).not.toBeNull();
-      expect(d.verdict.kind).toBe('off-cpu-idle');
+      expect(d.verdict.kind).toBe('idle');
       expect(d.verdict.summary).toMatch(/idle server/);
       break;
     }
@@ -91,7 +91,7 @@ export function expectFollow(scenario: FollowScenario, d: Diagnosis, related: Re
       expect(g.summary).toMatch(/idle pool: \d+ threads parked on one condition variable/);
       const waiter = d.threads.find((t) => t.tid === g.tids[0])!;
       expect(followOf(waiter, 'futex').futex.groupId).toBe(g.id);
-      expect(d.verdict.kind).toBe('off-cpu-idle');
+      expect(d.verdict.kind).toBe('idle');
       break;
     }
     case 'futex-lock-spinning': {

@@ -212,7 +212,7 @@ describe('Dashboard', () => {
 
   it('scrolls a window longer than the screen', async () => {
     const d = makeDiagnosis();
-    const evidence = Array.from({ length: 8 }, (_, i) => ({ label: `fact ${i}`, value: String(i), source: '/proc/x' }));
+    const evidence = Array.from({ length: 8 }, (_, i) => ({ label: `fact ${i}`, value: String(i), source: '/proc/x', measure: null }));
     const long = { ...d, path: d.path.map((step) => ({ ...step, evidence })) };
     const { surface, done } = start(new ScriptedLive([long]), new RecordingSurface(80, 24));
     surface.press({ ch: 't' });

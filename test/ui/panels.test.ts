@@ -186,7 +186,7 @@ describe('threads', () => {
   });
 
   it('shows a hidden wait site as needs root', () => {
-    const hidden = makeDiagnosis({ threads: [thread(7, 'unknown', { wait: wait('unknown', { function: null, missing: ['syscall: permission denied', 'stack: permission denied'] }) })] });
+    const hidden = makeDiagnosis({ threads: [thread(7, 'unknown', { wait: wait('unknown', { function: null, missing: ['syscall: permission denied', 'stack: permission denied'], gaps: [{ file: 'syscall', reason: 'denied' }, { file: 'stack', reason: 'denied' }] }) })] });
     const rows = tableRows(hidden, 'wait', false);
     expect(panelText(threadsPanel(hidden, rows, initialState(), { width: 100, height: 5 }).panel)).toMatch(/7\s+main\s+S unknown\s+needs root/);
   });
@@ -295,7 +295,7 @@ describe('decision tree', () => {
   });
 
   it('in full says what could not be seen and which conclusions that weakens', () => {
-    const d = { ...makeDiagnosis(), missing: [{ what: 'kernel stacks of 3 thread(s)', why: 'permission denied: root-only', weakens: 'D-state waits are told apart from wchan alone' }] };
+    const d = { ...makeDiagnosis(), missing: [{ what: 'kernel stacks of 3 thread(s)', why: 'permission denied: root-only', weakens: 'D-state waits are told apart from wchan alone', reason: 'root-only' as const, fix: null }] };
     const full = text(treeLines(d, { width: 100, height: 40 }, true));
     expect(full).toContain('could not see');
     expect(full).toContain('kernel stacks of 3 thread(s): permission denied: root-only');

@@ -17,7 +17,7 @@ export function networkView(sample: Sample, rates: NetworkRates | null): Network
     listenOverflows: total(sample, 'netstat', 'TcpExt', 'ListenOverflows'),
     listenDrops: total(sample, 'netstat', 'TcpExt', 'ListenDrops'),
   };
-  const base = { byState: {}, sendQueueBytes: 0, recvQueueBytes: 0, queued: [], rates, totals };
+  const base = { byState: {}, sendQueueBytes: 0, recvQueueBytes: 0, listening: [], queued: [], rates, totals };
   if (!proc.fds.ok) return { ...base, sockets: null, unavailable: `open files: ${proc.fds.error.message}` };
   if (!sample.follow) return { ...base, sockets: null, unavailable: 'socket tables were not read' };
   const ctx = fdContext(proc.pid, proc.fds.value, sample.follow);
@@ -26,6 +26,7 @@ export function networkView(sample: Sample, rates: NetworkRates | null): Network
   let send = 0;
   let recv = 0;
   const queued: { text: string; sendQueue: number; recvQueue: number }[] = [];
+  const listening: NetworkView['listening'][number][] = [];
   for (const fd of proc.fds.value) {
     if (fd.target.type !== 'socket') continue;
     const f = followFd(fd.fd, { ...ctx, owners: null });
@@ -34,7 +35,8 @@ export function networkView(sample: Sample, rates: NetworkRates | null): Network
       byState[f.state] = (byState[f.state] ?? 0) + 1;
       send += f.sendQueue;
       recv += f.recvQueue;
-      if (f.sendQueue > 0 || f.recvQueue > 0) queued.push({ text: f.text, sendQueue: f.sendQueue, recvQueue: f.recvQueue });
+      if (f.type === 'tcp' && f.listening) listening.push({ fd: fd.fd, local: f.local, acceptQueue: f.recvQueue, inode: f.inode });
+      else if (f.sendQueue > 0 || f.recvQueue > 0) queued.push({ text: f.text, sendQueue: f.sendQueue, recvQueue: f.recvQueue });
     } else if (f.type === 'unix') sockets.unix++;
     else sockets.other++;
   }
@@ -44,6 +46,7 @@ export function networkView(sample: Sample, rates: NetworkRates | null): Network
     byState,
     sendQueueBytes: send,
     recvQueueBytes: recv,
+    listening,
     queued: queued.sort((a, b) => b.sendQueue + b.recvQueue - (a.sendQueue + a.recvQueue)).slice(0, 5),
     rates,
     totals,

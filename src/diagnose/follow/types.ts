@@ -122,6 +122,12 @@ export interface NetworkView {
   readonly byState: Readonly<Record<string, number>>;
   readonly sendQueueBytes: number;
   readonly recvQueueBytes: number;
+  /**
+   * Its listening TCP sockets and how many connections wait in each one's accept queue (the
+   * `rx_queue` of a LISTEN row in /proc/net/tcp is the accept queue's length, sk_ack_backlog;
+   * the backlog given to listen() is not in /proc).
+   */
+  readonly listening: readonly { readonly fd: number; readonly local: string; readonly acceptQueue: number; readonly inode: number }[];
   /** Connections with bytes queued, biggest first (at most 5). */
   readonly queued: readonly { readonly text: string; readonly sendQueue: number; readonly recvQueue: number }[];
   /** Namespace-wide TCP counters as rates over the interval (null with one sample). */

@@ -1,3 +1,4 @@
+import { ACCESS_REASONS } from '../../diagnose/gaps.js';
 import type { Diagnosis } from '../../diagnose/types.js';
 import { formatBytes, formatDuration } from '../../report/format.js';
 import type { SessionEnd } from '../../session/session.js';
@@ -93,8 +94,9 @@ function viewLine(input: HeaderInput): Line {
   const d = input.diagnosis;
   const ended: Segment[] = input.ended ? [seg(input.ended.message, 'bad'), seg(` (frozen on the sample of ${shortTime(d.source.sampledAt)}) · `, 'dim')] : [];
   if (d.source.complete) return line(...ended, 'view: ', seg('complete', 'good'), seg(' (every file was readable)', 'dim'));
-  const denied = d.missing.filter((m) => m.why.includes('permission denied')).map((m) => m.what);
-  return line(...ended, 'view: ', seg('partial', 'warn'), ` — needs root: ${denied.join('; ')}`);
+  const denied = d.missing.filter((m) => ACCESS_REASONS.has(m.reason));
+  const who = denied.some((m) => m.reason === 'not-root' || m.reason === 'root-only') ? 'needs root' : 'denied even to root (see t)';
+  return line(...ended, 'view: ', seg('partial', 'warn'), ` — ${who}: ${denied.map((m) => m.what).join('; ')}`);
 }
 
 function hostOrCaptureLine(input: HeaderInput): Line {

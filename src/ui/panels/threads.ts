@@ -16,7 +16,7 @@ const rank = (k: WaitKind) => WAIT_KIND_INFO[k].displayRank;
 
 /** The wait site was hidden because files were denied (not root). */
 export function waitNeedsRoot(t: ThreadDiagnosis): boolean {
-  return t.wait.missing.some((m) => /denied|root/i.test(m));
+  return t.wait.gaps.some((g) => g.reason === 'denied');
 }
 
 export const threadKey = (tid: number) => `t:${tid}`;

@@ -47,6 +47,7 @@ export function treeLines(d: Diagnosis, size: Size, full: boolean): Line[] {
     for (const m of d.missing) {
       out.push(...wrapped('could not see'.padEnd(NAME), `${m.what}: ${m.why}`, size.width, true, 'warn', 'bold'));
       out.push(...wrapped(' '.repeat(NAME), `weakens: ${m.weakens}`, size.width, true, 'dim'));
+      if (m.fix) out.push(...wrapped(' '.repeat(NAME), `to see it: ${m.fix}`, size.width, true, 'dim'));
     }
   }
   return out;

@@ -22,8 +22,9 @@ export function wait(kind: WaitKind, over: Partial<WaitClassification> = {}): Wa
     confidence: 'certain',
     basis: ['wchan', 'syscall'],
     missing: [],
+    gaps: [],
     ...over,
-  };
+  } as WaitClassification;
 }
 
 export function thread(tid: number, kind: WaitKind, over: Partial<ThreadDiagnosis> = {}): ThreadDiagnosis {
@@ -43,7 +44,7 @@ export function thread(tid: number, kind: WaitKind, over: Partial<ThreadDiagnosi
 
 function psi(resource: PsiResource, avg10: number | null, threshold: number, over: Partial<PsiReading> = {}): PsiReading {
   const v = avg10 === null ? null : { avg10, avg60: avg10, avg300: avg10, total: 1000 };
-  return { resource, some: v, full: resource === 'cpu' ? null : v && { ...v, avg10: v.avg10 / 2 }, someIntervalPercent: null, fullIntervalPercent: null, contended: avg10 !== null && avg10 > threshold, unavailable: null, ...over };
+  return { resource, some: v, full: resource === 'cpu' ? null : v && { ...v, avg10: v.avg10 / 2 }, someIntervalPercent: null, fullIntervalPercent: null, contended: avg10 !== null && avg10 > threshold, recently: avg10 !== null && avg10 > threshold, unavailable: null, ...over };
 }
 
 export function pressure(scope: 'system' | 'cgroup', values: Partial<Record<PsiResource, number | null>>, threshold = 10): PressureView {
@@ -67,7 +68,7 @@ export function makeDiagnosis(o: DiagnosisOptions = {}): Diagnosis {
   const rates = o.rates ?? true;
   const complete = o.complete ?? true;
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     source: { mode: 'live', procRoot: '/proc', kernelRelease: '6.8.0-test', arch: 'x86_64', sampledAt: '2024-05-01T12:00:03.000Z', intervalMs: rates ? 1000 : null, complete },
     process: {
       pid: 100,
@@ -92,12 +93,12 @@ export function makeDiagnosis(o: DiagnosisOptions = {}): Diagnosis {
       fdSoftLimit: 1024,
       fdTypes: { socket: 12, pipe: 4, file: 8, 'anon_inode:[eventpoll]': 1 },
     },
-    verdict: { kind: 'off-cpu-blocked', resource: null, summary: 'The process is blocked: 31 threads wait on one futex.', severity: 'problem' },
+    verdict: { kind: 'lock-contention', resource: null, cause: 'lock-holder', summary: 'The process is blocked: 31 threads wait on one futex.', severity: 'problem', facts: [], culprits: [] },
     path: [
-      { id: 'pressure', question: 'Is the system contended?', answer: 'No: every PSI avg10 is at or below 10 %.', evidence: [{ label: 'system cpu some avg10', value: '0.40 %', source: '/proc/pressure/cpu' }] },
+      { id: 'pressure', question: 'Is the system contended?', answer: 'No: every PSI avg10 is at or below 10 %.', evidence: [{ label: 'system cpu some avg10', value: '0.40 %', source: '/proc/pressure/cpu', measure: null }] },
       { id: 'resource', question: 'Which resource?', answer: 'None stands out.', evidence: [] },
-      { id: 'cpu', question: 'On or off CPU?', answer: 'Off-CPU: 32 of 32 threads sleep.', evidence: [{ label: 'process CPU', value: '2.5 %', source: '/proc/100/stat' }] },
-      { id: 'waits', question: 'What do they wait on?', answer: '31 threads in futex (futex_wait_queue).', evidence: [{ label: 'futex waiters', value: '31', source: 'task/*/wchan' }] },
+      { id: 'cpu', question: 'On or off CPU?', answer: 'Off-CPU: 32 of 32 threads sleep.', evidence: [{ label: 'process CPU', value: '2.5 %', source: '/proc/100/stat', measure: null }] },
+      { id: 'waits', question: 'What do they wait on?', answer: '31 threads in futex (futex_wait_queue).', evidence: [{ label: 'futex waiters', value: '31', source: 'task/*/wchan', measure: null }] },
     ],
     next: [{ command: 'gdb -p 100 -batch -ex "thread apply all bt"', why: 'see which thread holds the lock' }],
     pressure: {
@@ -106,6 +107,6 @@ export function makeDiagnosis(o: DiagnosisOptions = {}): Diagnosis {
     },
     threads,
     waitGroups: groupWaits(threads),
-    missing: complete ? [] : [{ what: 'kernel stacks of 32 thread(s)', why: 'permission denied: /proc/PID/task/TID/stack is root-only', weakens: 'D-state waits' }],
+    missing: complete ? [] : [{ what: 'kernel stacks of 32 thread(s)', why: 'permission denied: /proc/PID/task/TID/stack is root-only', weakens: 'D-state waits', reason: 'root-only', fix: 'sudo proctriage triage 100' }],
   };
 }
