@@ -114,8 +114,11 @@ async function eventually<T>(check: () => T, ok: (value: T) => boolean, ms = 300
   return value;
 }
 
-/** Connects once to 127.0.0.1:port; returns how many of the tids made a voluntary switch (were woken) meanwhile. */
-async function wokenByOneConnection(port: number, pids: readonly [number, number][]): Promise<number> {
+/**
+ * Connects once to 127.0.0.1:port; returns how many of the tasks made a voluntary switch
+ * (were woken, ran, and slept again) meanwhile: once `all` of them have, or 300 ms after the first.
+ */
+async function wokenByOneConnection(port: number, pids: readonly [number, number][], all = false): Promise<number> {
   const before = pids.map(([pid, tid]) => voluntary(pid, tid));
   await new Promise<void>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
@@ -126,7 +129,8 @@ async function wokenByOneConnection(port: number, pids: readonly [number, number
   });
   const woken = () => pids.filter(([pid, tid], i) => voluntary(pid, tid) !== before[i]).length;
   await eventually(woken, (n) => n >= 1);
-  await sleep(300); // the rest of a herd, if any, has time to run too
+  if (all) await eventually(woken, (n) => n === pids.length);
+  else await sleep(300); // the rest of a herd, if any, has time to run too
   return woken();
 }
 
@@ -187,7 +191,11 @@ describe('scenarios put real programs in the promised state', () => {
         expect(watch?.ino).toBe(inode);
         expect((watch?.events ?? 0) & EPOLLEXCLUSIVE).toBe(exclusive ? EPOLLEXCLUSIVE : 0);
       }
-      const woken = await wokenByOneConnection(s.port, s.workers.map((w) => [w, w]));
+      const woken = await wokenByOneConnection(
+        s.port,
+        s.workers.map((w) => [w, w]),
+        !exclusive,
+      );
       if (exclusive) expect(woken).toBeLessThan(4);
       else expect(woken).toBe(4); // the thundering herd: every worker woke for one connection
       await stopAndExpectGone(s, [s.pid, ...s.workers]);
