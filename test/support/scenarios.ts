@@ -199,6 +199,11 @@ export function diskTempDir(sc: Scenario, within?: string): { dir: string; files
   throw new Error(`${sc.label}: no disk-backed directory found (tried ${within ?? `${tmpdir()}, /var/tmp, ${REPO_ROOT}`})`);
 }
 
+/** Scenarios that write a file first or start a JVM get 15 s to be ready unless told otherwise. */
+function slow<T extends SpawnOptions>(opts: T): T {
+  return { ...opts, timeoutMs: opts.timeoutMs ?? 15_000 };
+}
+
 /** Scenario-owned cgroups: created before the launch, removed after its processes are reaped. */
 function ownCgroup(sc: Scenario, make: () => CgroupV1): CgroupV1 {
   const cgroup = make();
@@ -682,10 +687,11 @@ export function spawnCpuHog(opts: { cpuQuota?: boolean | { quotaUs?: number; per
  * maps a fileMiB file (default 64) from a disk-backed temp dir and reads every
  * page again and again, so each touch is a major fault re-reading the page
  * evicted by the cgroup's reclaim. Ready after the first pass, once
- * memory.failcnt > 0. The cgroup and the file are removed on stop.
+ * memory.failcnt > 0 (readiness timeout 15 s by default: it writes the file
+ * first). The cgroup and the file are removed on stop.
  */
 export function spawnMemoryThrasher(opts: { limitBytes?: number; fileMiB?: number } & LabOptions = {}): Promise<CgroupScenario & { file: string }> {
-  return scenario('spawnMemoryThrasher', opts, async (sc) => {
+  return scenario('spawnMemoryThrasher', slow(opts), async (sc) => {
     const { dir } = diskTempDir(sc);
     const file = join(dir, 'thrash.bin');
     const cgroup = ownCgroup(sc, () => memoryLimitCgroup(opts.limitBytes === undefined ? {} : { limitBytes: opts.limitBytes }));
@@ -736,7 +742,7 @@ async function javaPool(sc: Scenario, opts: LabOptions, main: 'LockConvoy' | 'Pa
  * pid = the JVM; related.holder = the holder's tid.
  */
 export function spawnJavaLockConvoy(threads = 8, opts: LabOptions = {}): Promise<ThreadPool> {
-  return scenario('spawnJavaLockConvoy', opts, (sc) => javaPool(sc, opts, 'LockConvoy', threads));
+  return scenario('spawnJavaLockConvoy', slow(opts), (sc) => javaPool(sc, opts, 'LockConvoy', threads));
 }
 
 /**
@@ -747,7 +753,7 @@ export function spawnJavaLockConvoy(threads = 8, opts: LabOptions = {}): Promise
  * convoy. holder = the main thread's tid (it sleeps).
  */
 export function spawnJavaParkedPool(threads = 8, opts: LabOptions = {}): Promise<ThreadPool> {
-  return scenario('spawnJavaParkedPool', opts, (sc) => javaPool(sc, opts, 'ParkedPool', threads));
+  return scenario('spawnJavaParkedPool', slow(opts), (sc) => javaPool(sc, opts, 'ParkedPool', threads));
 }
 
 const POOL_PY = fileURLToPath(new URL('./py/pool.py', import.meta.url));
