@@ -74,7 +74,7 @@ const STOP_TIMEOUT_MS = 3000;
 // Reading /proc (plain fs, on purpose: no project module)
 
 /** Wchan symbols per wait; alternatives cover older kernels. */
-const WCHAN = {
+export const WCHAN = {
   nanosleep: /^(hrtimer_nanosleep|do_nanosleep)$/,
   wait4: /^do_wait$/,
   epoll: /^(do_epoll_wait|ep_poll)$/,
@@ -86,9 +86,9 @@ const WCHAN = {
 } as const;
 
 /** x86_64 syscall numbers, for the syscall checks below. */
-const NR = { read: 0, poll: 7, wait4: 61, futex: 202, epollWait: 232, epollPwait: 281 } as const;
+export const NR = { read: 0, poll: 7, wait4: 61, futex: 202, epollWait: 232, epollPwait: 281 } as const;
 
-interface TaskView {
+export interface TaskView {
   tid: number;
   comm: string;
   state: string;
@@ -115,7 +115,7 @@ function readProcText(path: string): string {
 }
 
 /** comm, state and ppid from stat; null when the task no longer exists. */
-function readStat(pid: number, tid: number): Pick<TaskView, 'tid' | 'comm' | 'state' | 'ppid'> | null {
+export function readStat(pid: number, tid: number): Pick<TaskView, 'tid' | 'comm' | 'state' | 'ppid'> | null {
   try {
     const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
@@ -128,7 +128,7 @@ function readStat(pid: number, tid: number): Pick<TaskView, 'tid' | 'comm' | 'st
 }
 
 /** null when the task no longer exists. */
-function readTask(pid: number, tid: number): TaskView | null {
+export function readTask(pid: number, tid: number): TaskView | null {
   const dir = `/proc/${pid}/task/${tid}`;
   try {
     const stat = readStat(pid, tid);
@@ -139,11 +139,11 @@ function readTask(pid: number, tid: number): TaskView | null {
   }
 }
 
-function syscallNr(view: TaskView): number {
+export function syscallNr(view: TaskView): number {
   return Number(view.syscall.split(' ')[0]);
 }
 
-function syscallArg(view: TaskView, index: number): bigint | null {
+export function syscallArg(view: TaskView, index: number): bigint | null {
   const token = view.syscall.split(' ')[index + 1];
   return token?.startsWith('0x') ? BigInt(token) : null;
 }
@@ -154,7 +154,7 @@ function describe(view: TaskView): string {
 }
 
 /** The tasks described, for "last seen" messages. */
-function listed(views: readonly TaskView[]): string {
+export function listed(views: readonly TaskView[]): string {
   return views.map(describe).join('; ') || 'none';
 }
 
@@ -164,7 +164,7 @@ function processes(): number[] {
     .map(Number);
 }
 
-function childrenOf(pid: number): TaskView[] {
+export function childrenOf(pid: number): TaskView[] {
   const kids: TaskView[] = [];
   for (const candidate of processes()) {
     if (readStat(candidate, candidate)?.ppid !== pid) continue;
@@ -174,7 +174,7 @@ function childrenOf(pid: number): TaskView[] {
   return kids.sort((a, b) => a.tid - b.tid);
 }
 
-function threadsOf(pid: number): number[] {
+export function threadsOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).map(Number);
   } catch (err) {
@@ -183,7 +183,8 @@ function threadsOf(pid: number): number[] {
   }
 }
 
-interface Want {
+export interface Want {
+  /** The state letter wanted; several letters ('RS') accept any of them. */
   state: string;
   wchan?: RegExp;
   comm?: string;
@@ -192,13 +193,13 @@ interface Want {
 }
 
 /** null when every tid of pid matches want; else what was seen instead. */
-function mismatch(pid: number, tids: readonly number[], want: Want): string | null {
+export function mismatch(pid: number, tids: readonly number[], want: Want): string | null {
   const wrong: string[] = [];
   for (const tid of tids) {
     const view = readTask(pid, tid);
     if (!view) wrong.push(`tid ${tid} gone`);
     else if (
-      view.state !== want.state ||
+      !want.state.includes(view.state) ||
       (want.wchan && !want.wchan.test(view.wchan)) ||
       (want.comm !== undefined && view.comm !== want.comm) ||
       (want.also && !want.also(view))
@@ -212,60 +213,94 @@ function mismatch(pid: number, tids: readonly number[], want: Want): string | nu
 }
 
 /** The first mismatch among several checks, or null. */
-function firstMismatch(...results: (string | null)[]): string | null {
+export function firstMismatch(...results: (string | null)[]): string | null {
   return results.find((r) => r !== null) ?? null;
 }
 
-const sleeping = (comm: string): Want => ({ state: 'S', wchan: WCHAN.nanosleep, comm });
+export const sleeping = (comm: string): Want => ({ state: 'S', wchan: WCHAN.nanosleep, comm });
 
 // ---------------------------------------------------------------------------
 // Compiling the C helpers
 
-type CProgram = 'guard' | 'waiters' | 'churn' | 'unixpair';
+/** A C helper: the name of test/support/c/<name>.c (also the binary's name, so its comm). */
+type CProgram = string;
 
 const GCC_FLAGS = ['-O1', '-pthread', '-Wall'];
 const CACHE_DIR = join(tmpdir(), 'proctriage-spawners');
-const builds = new Map<CProgram, Promise<string>>();
+const C_DIR = fileURLToPath(new URL('./c/', import.meta.url));
+const builds = new Map<string, Promise<string>>();
 
 function sourceOf(name: CProgram): string {
-  return fileURLToPath(new URL(`./c/${name}.c`, import.meta.url));
+  return join(C_DIR, `${name}.c`);
 }
 
-function gccFailure(source: string, err: unknown): Error {
+function toolFailure(tool: string, pkg: string, source: string, err: unknown): Error {
   const e = err as (NodeJS.ErrnoException & { stderr?: string }) | null;
   if (e?.code === 'ENOENT') {
-    return new Error(`spawners: gcc is not installed, and ${source} needs it (apt-get install gcc)`);
+    return new Error(`spawners: ${tool} is not installed, and ${source} needs it (apt-get install ${pkg})`);
   }
-  return new Error(`spawners: gcc failed on ${source}:\n${e?.stderr ?? String(err)}`);
+  return new Error(`spawners: ${tool} failed on ${source}:\n${e?.stderr ?? String(err)}`);
 }
 
-async function compile(name: CProgram): Promise<string> {
-  const source = sourceOf(name);
-  const hash = createHash('sha256').update(GCC_FLAGS.join(' ')).update('\0').update(readFileSync(source)).digest('hex');
-  // <cache>/<hash>/<name>, so that the process's comm is the plain program name
-  const dir = join(CACHE_DIR, hash.slice(0, 16));
-  const binary = join(dir, name);
-  if (existsSync(binary)) return binary;
-  mkdirSync(dir, { recursive: true });
-  const partial = join(dir, `${name}.${process.pid}.tmp`);
-  await new Promise<void>((resolve, reject) => {
-    execFile('gcc', [...GCC_FLAGS, '-o', partial, source], (err, _stdout, stderr) => {
-      if (err) reject(gccFailure(source, Object.assign(err, { stderr })));
+function run(tool: string, args: readonly string[], pkg: string, source: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    execFile(tool, args, (err, _stdout, stderr) => {
+      if (err) reject(toolFailure(tool, pkg, source, Object.assign(err, { stderr })));
       else resolve();
     });
   });
-  renameSync(partial, binary); // atomic: parallel test workers may build the same program
-  return binary;
 }
 
-function program(name: CProgram): Promise<string> {
-  let build = builds.get(name);
-  if (!build) {
-    build = compile(name);
-    builds.set(name, build);
-    build.catch(() => builds.delete(name));
+/**
+ * Builds once per content: <cache>/<hash of inputs>/<name> (a file or a directory),
+ * made by build(partialPath) and renamed into place, so that parallel test
+ * workers building the same thing never see half of it. Memoized per process.
+ */
+export function cachedBuild(name: string, inputs: readonly (string | Buffer)[], build: (out: string) => Promise<void>): Promise<string> {
+  const hasher = createHash('sha256');
+  for (const input of inputs) hasher.update(input).update('\0');
+  const dir = join(CACHE_DIR, hasher.digest('hex').slice(0, 16));
+  const target = join(dir, name);
+  let pending = builds.get(target);
+  if (!pending) {
+    pending = (async () => {
+      if (existsSync(target)) return target;
+      mkdirSync(dir, { recursive: true });
+      const partial = join(dir, `${name}.${process.pid}.tmp`);
+      rmSync(partial, { recursive: true, force: true });
+      await build(partial);
+      try {
+        renameSync(partial, target); // atomic
+      } catch (err) {
+        // another worker renamed its copy of a directory first: use that one
+        rmSync(partial, { recursive: true, force: true });
+        if (!existsSync(target)) throw err;
+      }
+      return target;
+    })();
+    builds.set(target, pending);
+    pending.catch(() => builds.delete(target));
   }
-  return build;
+  return pending;
+}
+
+/** The C helper test/support/c/<name>.c, compiled (gcc -O1 -pthread); the local headers it includes count in the hash. */
+export function program(name: CProgram): Promise<string> {
+  const source = sourceOf(name);
+  const text = readFileSync(source, 'utf8');
+  const headers = [...text.matchAll(/^#include "([\w.-]+)"/gm)].map((m) => readFileSync(join(C_DIR, m[1] ?? '')));
+  // <cache>/<hash>/<name>, so that the process's comm is the plain program name
+  return cachedBuild(name, [GCC_FLAGS.join(' '), text, ...headers], (out) =>
+    run('gcc', [...GCC_FLAGS, '-o', out, source], 'gcc', source),
+  );
+}
+
+/** Java sources compiled with javac into one class directory, cached like the C helpers. */
+export function javaClasses(name: string, sources: readonly string[]): Promise<string> {
+  return cachedBuild(name, ['javac', ...sources, ...sources.map((s) => readFileSync(s))], async (out) => {
+    mkdirSync(out, { recursive: true });
+    await run('javac', ['-d', out, ...sources], 'openjdk-17-jdk-headless', sources.join(' '));
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -405,9 +440,9 @@ async function stopLaunches(launches: readonly Launch[]): Promise<void> {
 // ---------------------------------------------------------------------------
 // A scenario: launches, a readiness poll, and the handle
 
-type Probe<T> = { ok: true; ready: T } | { ok: false; seen: string };
+export type Probe<T> = { ok: true; ready: T } | { ok: false; seen: string };
 
-class Scenario {
+export class Scenario {
   readonly launches: Launch[] = [];
   private readonly cleanups: (() => void)[] = [];
   /** Set at the first poll, so that compiling the C helpers does not count. */
@@ -499,7 +534,7 @@ class Scenario {
 }
 
 /** Runs a scenario body; on failure stops whatever it had started and rethrows. */
-async function scenario<T>(label: string, opts: SpawnOptions | undefined, body: (sc: Scenario) => Promise<T>): Promise<T> {
+export async function scenario<T>(label: string, opts: SpawnOptions | undefined, body: (sc: Scenario) => Promise<T>): Promise<T> {
   const sc = new Scenario(label, opts);
   try {
     return await body(sc);
@@ -509,7 +544,7 @@ async function scenario<T>(label: string, opts: SpawnOptions | undefined, body: 
   }
 }
 
-function positiveInt(label: string, name: string, value: number): void {
+export function positiveInt(label: string, name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${label}: ${name} must be a positive integer, got ${value}`);
 }
 
