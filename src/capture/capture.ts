@@ -7,7 +7,10 @@ import { UserError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../readers/host.js';
-import { processVanished } from '../sample/sampler.js';
+import { monotonicMs, processVanished } from '../sample/sampler.js';
+import { IntervalObserver, type ObserveRate } from '../sample/observe.js';
+import { readAllCounters } from '../sample/culprits.js';
+import { ownPids } from '../procfs/names.js';
 import { commitPartial, createPartial, writeFailure } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
 import { writeCaptureTree } from './write.js';
@@ -57,6 +60,30 @@ function atTarget<T>(outDir: string, op: () => T): T {
   }
 }
 
+/** Looks between full samples are recorded at most this often: each is a sample directory of its own. */
+const CAPTURE_LOOK_RATE: ObserveRate = { maxHz: 10, duty: 0.25 };
+/** Above this many threads a capture records no looks between its samples (each would hold thousands of files). */
+const MAX_LOOKED_THREADS = 1000;
+
+/**
+ * The looks at the threads between two full samples, each recorded as a light sample, as a live
+ * triage takes them; without an observer (too many threads), the interval is only waited out.
+ */
+async function lookBetween(options: CaptureOptions, observer: IntervalObserver | null, recorded: RecordedSample[]): Promise<void> {
+  const until = monotonicMs() + options.intervalMs;
+  let delay = observer ? 1000 / CAPTURE_LOOK_RATE.maxHz : options.intervalMs;
+  while (observer && monotonicMs() + delay < until) {
+    await sleep(delay);
+    const recorder = new RecordingProcFs(options.fs);
+    const t0 = monotonicMs();
+    if (!observer.look(recorder, t0)) break;
+    recorded.push(recorder.finish(t0, Date.now(), true));
+    delay = observer.nextDelayMs(monotonicMs() - t0);
+  }
+  const left = until - monotonicMs();
+  if (left > 0) await sleep(left);
+}
+
 /**
  * Sample a live process N times into a fixture directory. Written to a temporary
  * directory beside the target and renamed at the end, so an interrupted capture never
@@ -86,8 +113,10 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     let comm = '?';
     let exitedEarly = false;
     let starttime: number | null = null;
+    let observer: IntervalObserver | null = null;
+    const exclude = new Set(ownPids(options.fs.root));
     for (let i = 0; i < options.samples; i++) {
-      if (i > 0) await sleep(options.intervalMs);
+      if (i > 0) await lookBetween(options, observer, recorded);
       const recorder = new RecordingProcFs(options.fs);
       recorder.readText('sys/kernel/osrelease');
       const sample = takeSample(recorder, options.pid);
@@ -107,12 +136,18 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
         comm = stat.value.comm;
         starttime = stat.value.starttime;
       }
+      // Every process's counters, so that replay names the same culprits.
+      readAllCounters(recorder, sample.tMonoMs, exclude);
       const cmdline = options.fs.readText(`${options.pid}/cmdline`);
       if (cmdline.ok) recorder.addText(`${options.pid}/cmdline`, options.includeCmdline ? cmdline.value : reducedCmdline(cmdline.value));
       for (const e of Object.values(recorder.recordedErrors)) errorCounts[e.kind] = (errorCounts[e.kind] ?? 0) + 1;
       recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
-      options.onProgress?.(i + 1, options.samples);
+      const threads = sample.process.threads.ok ? sample.process.threads.value : [];
+      observer = threads.length <= MAX_LOOKED_THREADS ? new IntervalObserver(options.pid, host.arch, { tMonoMs: sample.tMonoMs, threads }, CAPTURE_LOOK_RATE) : null;
+      options.onProgress?.(recorded.filter((r) => !r.light).length, options.samples);
     }
+    // Looks after the last full sample (the process exited during them) belong to no interval.
+    while (recorded.at(-1)?.light) recorded.pop();
     writeCaptureTree(tmp, recorded, {
       pid: options.pid,
       comm,
@@ -121,10 +156,11 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
       howMade: options.howMade ?? `proctriage capture ${options.pid} --samples ${options.samples} --interval ${options.intervalMs}`,
       ...(options.scenario ? { scenario: options.scenario } : {}),
       fullCmdline: options.includeCmdline,
+      machineCounters: true,
     });
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     commitPartial(tmp, outDir);
-    return { dir: outDir, samples: recorded.length, errorCounts, exitedEarly };
+    return { dir: outDir, samples: recorded.filter((r) => !r.light).length, errorCounts, exitedEarly };
   } catch (err) {
     cleanup();
     throw err;

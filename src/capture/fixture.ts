@@ -31,7 +31,7 @@ function checkSample(dir: string, s: unknown, i: number): CaptureSampleMeta {
     throw bad(dir, `meta.json samples[${i}] needs dir, tMonoMs and tWallMs`);
   }
   if (!/^\d{4}$/.test(s.dir)) throw bad(dir, `meta.json samples[${i}].dir must be four digits, got ${JSON.stringify(s.dir).slice(0, 40)}`);
-  return { dir: s.dir, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs };
+  return { dir: s.dir, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs, ...(s.light === true ? { light: true } : {}) };
 }
 
 export function validateMeta(dir: string, raw: unknown): CaptureMeta {
@@ -69,6 +69,7 @@ export function validateMeta(dir: string, raw: unknown): CaptureMeta {
     ...(typeof raw.scenario === 'string' ? { scenario: raw.scenario } : {}),
     fullCmdline: raw.fullCmdline === true,
     ...(raw.scope === 'machine' ? { scope: 'machine' as const } : {}),
+    ...(raw.machineCounters === true ? { machineCounters: true } : {}),
     ...(Number.isInteger(raw.triggerSample) && (raw.triggerSample as number) >= 0 && (raw.triggerSample as number) < samples.length
       ? { triggerSample: raw.triggerSample as number }
       : {}),

@@ -1,14 +1,21 @@
 import type { Arch } from '../kernel/arch.js';
 import type { RecordedError } from '../procfs/procfs.js';
 
-/** Version of the capture layout; replay refuses newer versions with a clear message. */
-export const CAPTURE_FORMAT_VERSION = 1;
+/**
+ * Version of the capture layout; replay refuses newer versions with a clear message.
+ * 2: samples may be `light` (the looks between two full samples: only what decides each
+ * thread's state and wait), and full samples may hold every process's `stat` and `io`
+ * (`machineCounters`), from which culprits are named.
+ */
+export const CAPTURE_FORMAT_VERSION = 2;
 
 export interface CaptureSampleMeta {
   /** Directory under `samples/`, e.g. `0000`. */
   readonly dir: string;
   readonly tMonoMs: number;
   readonly tWallMs: number;
+  /** A look between full samples: only the thread files that decide state and wait. */
+  readonly light?: boolean;
 }
 
 export interface CaptureMeta {
@@ -34,6 +41,8 @@ export interface CaptureMeta {
   readonly fullCmdline: boolean;
   /** 0-based index of the sample at which `proctriage watch` saw its condition hold; replay opens there. */
   readonly triggerSample?: number;
+  /** Its full samples also hold every process's `stat` and `io`: culprits replay. */
+  readonly machineCounters?: boolean;
   /** `machine`: every process (`proctriage sample --capture`), `pid` is 0; absent: one process. */
   readonly scope?: 'process' | 'machine';
 }

@@ -19,6 +19,8 @@ export interface RecordedSample {
   readonly tWallMs: number;
   /** Approximate bytes held (text and names), for the memory and disk estimates. */
   readonly bytes: number;
+  /** A look between full samples (capture format 2). */
+  readonly light?: boolean;
 }
 
 /**
@@ -88,8 +90,8 @@ export class RecordingProcFs implements ProcFs {
   }
 
   /** Freeze what was read into a sample (the recorder is not used after this). */
-  finish(tMonoMs: number, tWallMs: number): RecordedSample {
-    return { entries: this.entries, errors: this.errors, tMonoMs, tWallMs, bytes: this.bytes };
+  finish(tMonoMs: number, tWallMs: number, light = false): RecordedSample {
+    return { entries: this.entries, errors: this.errors, tMonoMs, tWallMs, bytes: this.bytes, ...(light ? { light } : {}) };
   }
 }
 

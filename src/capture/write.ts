@@ -18,6 +18,7 @@ export interface CaptureDescription {
   readonly fullCmdline: boolean;
   readonly scope?: 'process' | 'machine';
   readonly triggerSample?: number;
+  readonly machineCounters?: boolean;
 }
 
 /**
@@ -35,7 +36,7 @@ export function* captureTreeSteps(dir: string, samples: readonly RecordedSample[
   for (const [i, s] of samples.entries()) {
     const name = String(i).padStart(4, '0');
     yield* recordedSampleSteps(join(dir, 'samples', name), s);
-    sampleMetas.push({ dir: name, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs });
+    sampleMetas.push({ dir: name, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs, ...(s.light ? { light: true } : {}) });
   }
   const meta: CaptureMeta = {
     format: 'proctriage-capture',
@@ -56,6 +57,7 @@ export function* captureTreeSteps(dir: string, samples: readonly RecordedSample[
     fullCmdline: d.fullCmdline,
     ...(d.triggerSample !== undefined ? { triggerSample: d.triggerSample } : {}),
     ...(d.scope === 'machine' ? { scope: 'machine' as const } : {}),
+    ...(d.machineCounters ? { machineCounters: true } : {}),
   };
   writeFileSync(join(dir, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
   return meta;

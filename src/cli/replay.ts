@@ -26,7 +26,7 @@ export async function runReplay(dir: string, options: ReplayCliOptions): Promise
     throw new UserError(`${dir} holds ${count} sample${count === 1 ? '' : 's'}; --sample ${options.sample} is past the end`, EXIT.usage);
   }
   // A watch capture opens at its trigger sample; any other at its last.
-  const startIndex = options.sample !== undefined ? options.sample - 1 : (capture.meta.triggerSample ?? count - 1);
+  const startIndex = options.sample !== undefined ? options.sample - 1 : (capture.meta.triggerSample !== undefined ? session.fullIndexOf(capture.meta.triggerSample) : count - 1);
   const feed = new ReplayFeed(session);
   // An unusable capture fails here, as one line, before the screen is taken over.
   feed.view(startIndex);

@@ -66,7 +66,7 @@ function replayDiagnosis(dir: string, pid: number | undefined, options: TriageOp
   if (options.sample !== undefined && options.sample > count) {
     throw new UserError(`${dir} holds ${count} sample${count === 1 ? '' : 's'}; --sample ${options.sample} is past the end`, EXIT.usage);
   }
-  const index = options.sample !== undefined ? options.sample - 1 : (capture.meta.triggerSample ?? count - 1);
+  const index = options.sample !== undefined ? options.sample - 1 : (capture.meta.triggerSample !== undefined ? session.fullIndexOf(capture.meta.triggerSample) : count - 1);
   const step = session.at(index);
   // The capture outlived the process (its pid was reused): say the report is of an earlier sample.
   if (step.ended) process.stderr.write(`proctriage: note: ${step.ended.message}; the report is of the last sample before that\n`);

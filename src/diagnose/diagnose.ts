@@ -113,6 +113,7 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     limits: limitsFromMemoryView(memory),
     machine: model.machine ?? null,
     runtime,
+    childStates: sample.follow?.childStates ?? null,
   });
   const missing = missingFacts(sample, threads, system.unavailable, cgroup?.unavailable ?? null);
   const complete = !missing.some((m) => ACCESS_REASONS.has(m.reason));

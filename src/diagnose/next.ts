@@ -52,7 +52,9 @@ export function nextCommands(input: TreeInput, verdict: Verdict, a: Activity): N
       if (input.runtime === 'java' || input.runtime === 'python' || input.runtime === 'node') out.push(threadDumpCommand(input.runtime, pid));
       break;
     case 'waiting-for-cpu':
-      if (other) out.push(triage(other.pid, other.comm, 'the biggest other user of the CPUs in this interval'));
+      if (verdict.cause === 'own-work') {
+        out.push({ command: `perf top -p ${pid}`, why: 'which functions its threads burn the CPUs in' });
+      } else if (other) out.push(triage(other.pid, other.comm, 'the biggest other user of the CPUs in this interval'));
       out.push({ command: 'top -H -o %CPU', why: 'which threads of the machine hold the CPUs now' });
       break;
     case 'cpu-throttled': {

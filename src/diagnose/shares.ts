@@ -1,7 +1,11 @@
 import type { WaitKind } from '../kernel/wait-kinds.js';
+import { WAIT_KIND_INFO } from '../kernel/wait-kind-info.js';
 import type { Model } from '../sample/model.js';
 import { waitKey, type ThreadObservations } from '../sample/observe.js';
 import type { ThreadSnapshot } from '../readers/types.js';
+import type { Arch } from '../kernel/arch.js';
+import { classifyThread } from '../classify/classify.js';
+import { classifyInputOf } from '../classify/snapshot.js';
 import type { ProcessShares, ThreadDiagnosis, ThreadShares, WaitAverage, WaitShare } from './types.js';
 
 /** Kinds that say only that the wait is not in the catalog. */
@@ -38,35 +42,59 @@ function onCpuShares(before: ThreadSnapshot | undefined, after: ThreadSnapshot, 
  * fd table, so a wait the full sample at the end names better (same kernel function, a finer
  * kind from what its fd points to) takes the end's kind.
  */
-function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis, off: number): WaitShare[] {
+function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis, off: number, snapshot: ThreadSnapshot | undefined, arch: Arch): WaitShare[] {
   const tallies = new Map<string, { kind: WaitKind; function: string | null; count: number }>();
   let total = 0;
   // Looks without a stack call a D-state wait `uninterruptible` where a look with one named it: one function, one kind.
   const named = new Map<string, WaitKind>();
   for (const t of seen?.waits.values() ?? []) if (t.function !== null && !VAGUE.has(t.kind)) named.set(t.function, t.kind);
   if (end.wait.kind !== 'running' && end.wait.function !== null && !VAGUE.has(end.wait.kind)) named.set(end.wait.function, end.wait.kind);
+  // A D-state look that caught neither wchan nor stack (the thread woke between the reads) is
+  // the same wait as the thread's named D-state waits, when it has any.
+  const blocked = [...(seen?.waits.values() ?? [])].filter((t) => WAIT_KIND_INFO[t.kind].dState && !VAGUE.has(t.kind)).sort((a, b) => b.count - a.count)[0];
   for (const tally of seen?.waits.values() ?? []) {
-    const kind = tally.function !== null ? (named.get(tally.function) ?? tally.kind) : tally.kind;
-    const key = waitKey(kind, tally.function);
+    const unnamedD = tally.kind === 'uninterruptible' && tally.function === null && blocked !== undefined;
+    const kind = unnamedD ? blocked.kind : tally.function !== null ? (named.get(tally.function) ?? tally.kind) : tally.kind;
+    const fn = unnamedD ? blocked.function : tally.function;
+    const key = waitKey(kind, fn);
     const merged = tallies.get(key);
     if (merged) merged.count += tally.count;
-    else tallies.set(key, { kind, function: tally.function, count: tally.count });
+    else tallies.set(key, { kind, function: fn, count: tally.count });
     total += tally.count;
   }
   if (total === 0) {
-    // Never seen off the CPU, yet not always on it (short sleeps between looks): the end's wait is the best evidence.
-    return end.wait.kind === 'running' || off <= 0 ? [] : [{ kind: end.wait.kind, function: end.wait.function, share: off }];
+    // Never seen off the CPU, yet not always on it (short sleeps between looks): the end's wait is
+    // the best evidence; for a thread that was runnable at the end, the wait its stack still shows.
+    if (off <= 0) return [];
+    const last = end.wait.kind === 'running' ? lastWait(snapshot, arch) : end.wait;
+    return last ? [{ kind: last.kind, function: last.function, share: off }] : [];
   }
   return [...tallies.values()].map((t) => ({ kind: t.kind, function: t.function, share: (off * t.count) / total })).sort((a, b) => b.share - a.share);
 }
 
+/**
+ * Where a runnable thread last slept: its kernel stack is still the one it blocked with (a
+ * woken thread waiting for a CPU shows `submit_bio_wait ← blkdev_issue_flush …`). Classified as
+ * if asleep — uninterruptibly first, since a stack shows D waits best — and kept only when the
+ * catalog names a wait from it.
+ */
+function lastWait(snapshot: ThreadSnapshot | undefined, arch: Arch): { kind: WaitKind; function: string | null } | null {
+  if (!snapshot || !snapshot.stat.ok || !snapshot.stack.ok || snapshot.stack.value.length === 0) return null;
+  for (const state of ['D', 'S']) {
+    const asleep = { ...snapshot, stat: { ok: true as const, value: { ...snapshot.stat.value, state } } };
+    const wait = classifyThread(classifyInputOf(asleep, arch));
+    if (wait.kind !== 'running' && !VAGUE.has(wait.kind)) return { kind: wait.kind, function: wait.function };
+  }
+  return null;
+}
+
 /** A thread without a start sample (born during the interval): its looks alone, as shares of the interval's looks. */
-function sharesFromLooks(seen: ThreadObservations, looks: number, end: ThreadDiagnosis): ThreadShares {
+function sharesFromLooks(seen: ThreadObservations, looks: number, end: ThreadDiagnosis, arch: Arch): ThreadShares {
   const off = [...seen.waits.values()].reduce((n, t) => n + t.count, 0);
   return {
     running: null,
     runnable: null,
-    waits: offCpuWaits(seen, end, off / Math.max(1, looks)),
+    waits: offCpuWaits(seen, end, off / Math.max(1, looks), undefined, arch),
     looks: seen.looks,
   };
 }
@@ -86,7 +114,7 @@ export function threadShares(model: Model, threads: readonly ThreadDiagnosis[]):
     const seen = observations?.threads.get(end.tid);
     const start = before.get(end.tid);
     if (!start && seen) {
-      out.set(end.tid, sharesFromLooks(seen, observations?.looks ?? 1, end));
+      out.set(end.tid, sharesFromLooks(seen, observations?.looks ?? 1, end, model.host.arch));
       continue;
     }
     const cpu = onCpuShares(start, snapshot, intervalMs, model.host.clockTicksPerSecond);
@@ -94,7 +122,7 @@ export function threadShares(model: Model, threads: readonly ThreadDiagnosis[]):
     out.set(end.tid, {
       running: cpu.running,
       runnable: cpu.runnable,
-      waits: off === null ? [] : offCpuWaits(seen, end, off),
+      waits: off === null ? [] : offCpuWaits(seen, end, off, snapshot, model.host.arch),
       looks: seen?.looks ?? 2,
     });
   }

@@ -24,4 +24,6 @@ export interface TreeInput {
   /** Every process's use of the machine over the interval (live only): culprits come from it. */
   readonly machine?: MachineUse | null;
   readonly runtime: Runtime;
+  /** Its children's states (null when not read): a zombie or stopped child is named in the verdict. */
+  readonly childStates?: readonly { readonly pid: number; readonly comm: string; readonly state: string }[] | null;
 }

@@ -36,6 +36,8 @@ const BLOCKED_MIN = 0.2;
 const RUNNABLE_MIN = 0.1;
 /** ...and a fifth of the time it wanted a CPU. */
 const RUNNABLE_SHARE_MIN = 0.2;
+/** Blocked time outweighs runqueue time up to this factor (see dominantActive). */
+const BLOCKED_OVER_RUNNABLE = 3;
 /** Busy on CPU: half a core. */
 const RUNNING_MIN = 0.5;
 /** Reclaim worth a verdict. */
@@ -323,6 +325,11 @@ function dominantActive(a: Activity): Active | null {
   if (a.running >= RUNNING_MIN) candidates.push({ what: 'running', value: a.running });
   const order = ['disk', 'kernel', 'runnable', 'running'];
   candidates.sort((x, y) => y.value - x.value || order.indexOf(x.what) - order.indexOf(y.what));
+  // Time blocked in D is the process's own chain of waits (each write waits for the device);
+  // runqueue time after it is the machine's. Blocked stays the story unless the runqueue is far
+  // bigger, so that a synchronous writer on a busy machine does not flip between the two.
+  const blocked = candidates.find((c) => c.what === 'disk' || c.what === 'kernel');
+  if (blocked && candidates[0]!.what === 'runnable' && blocked.value * BLOCKED_OVER_RUNNABLE >= candidates[0]!.value) return blocked;
   return candidates[0] ?? null;
 }
 
@@ -685,19 +692,20 @@ export function walkTree(input: TreeInput): TreeResult {
     const pick = (): Finding => {
       if (lock && (!active || lock.weight >= active.value)) return lock.finding;
       if (activeFinding) return activeFinding;
-      return offCpuFinding(input, a, contentionNote(contended, null));
+      return offCpuFinding(input, a, contentionNote(contended, null, a));
     };
     finding = listenFinding(input) ?? memoryFinding(input, a) ?? throttleFinding(input, a) ?? pick();
   }
-  const note = finding.kind === 'idle' || finding.kind === 'waiting' || finding.kind === 'waiting-on-children' || finding.kind === 'waiting-on-peer' || finding.kind === 'cannot-tell' ? '' : contentionNote(contended, finding.resource);
+  const note = finding.kind === 'idle' || finding.kind === 'waiting' || finding.kind === 'waiting-on-children' || finding.kind === 'waiting-on-peer' || finding.kind === 'cannot-tell' ? '' : contentionNote(contended, finding.resource, a);
 
   path.push(resourceStep(finding, a, contended), cpuStep(input, a), waitsStep(input, a), intermittentStep(input));
+  const stuck = finding.kind === 'waiting-on-children' ? '' : stuckChildren(input);
   const verdict: Verdict = {
     kind: finding.kind,
     resource: finding.resource,
     cause: finding.cause,
-    severity: finding.severity,
-    summary: `${finding.summary}${note}`,
+    severity: stuck && finding.severity === 'ok' ? 'warning' : finding.severity,
+    summary: `${finding.summary}${stuck}${note}`,
     facts: finding.facts,
     culprits: finding.culprits ?? [],
   };
@@ -706,11 +714,42 @@ export function walkTree(input: TreeInput): TreeResult {
   return { verdict, path, next };
 }
 
-/** Contention on a resource the process does not wait for is said, as a note, never as the cause. */
-function contentionNote(contended: readonly Contended[], resource: Resource | null): string {
+/** A zombie it never reaps, or a stopped child: worth a sentence whatever the process itself does. */
+function stuckChildren(input: TreeInput): string {
+  const kids = input.childStates ?? [];
+  const zombies = kids.filter((k) => k.state === 'Z');
+  const stopped = kids.filter((k) => k.state === 'T' || k.state === 't');
+  const parts: string[] = [];
+  const who = (list: typeof kids) => list.slice(0, 3).map((k) => `${k.pid} (${k.comm})`).join(', ') + (list.length > 3 ? ', …' : '');
+  if (zombies.length > 0) parts.push(`${zombies.length === 1 ? `Its child ${who(zombies)} is a zombie` : `${zombies.length} of its children are zombies (${who(zombies)})`}: exited, and ${input.process.comm} has not called wait() to reap ${zombies.length === 1 ? 'it' : 'them'}.`);
+  if (stopped.length > 0) parts.push(`${stopped.length === 1 ? `Its child ${who(stopped)} is stopped` : `${stopped.length} of its children are stopped (${who(stopped)})`} (T): ${stopped.length === 1 ? 'it' : 'they'} will not finish until SIGCONT.`);
+  return parts.length > 0 ? ` ${parts.join(' ')}` : '';
+}
+
+/**
+ * Contention on a resource other than the verdict's: a second cause when the process also waits
+ * for it (runqueue time on a contended CPU, D time on contended io), else a note that it does not.
+ */
+function contentionNote(contended: readonly Contended[], resource: Resource | null, a?: Activity): string {
   const others = contended.filter((c) => psiResource(c.reading) !== resource);
   if (others.length === 0) return '';
-  return ` ${others.map((c) => `${cap(scopeWords(c))} is contended on ${c.reading.resource} (stalled ${stall(c.now)} % of this interval)`).join('; ')}, but this process is not waiting for it.`;
+  const alsoWaits = (c: Contended): string | null => {
+    const r = psiResource(c.reading);
+    if (!a) return null;
+    if (r === 'cpu' && a.runnable >= RUNNABLE_MIN) return `it also waits ${(a.runnable * 1000).toFixed(0)} ms/s for a CPU`;
+    if (r === 'io' && a.disk >= RECLAIM_MIN) return `it also waits in D on disk I/O (${avg(a.disk)} threads on average)`;
+    if (r === 'memory' && a.reclaim >= RECLAIM_MIN) return `it also reclaims memory (${avg(a.reclaim)} threads on average)`;
+    return null;
+  };
+  const felt = others.filter((c) => alsoWaits(c) !== null);
+  const unfelt = others.filter((c) => alsoWaits(c) === null);
+  const parts: string[] = [];
+  for (const c of felt) parts.push(`${cap(alsoWaits(c)!)}: ${scopeWords(c)} is contended on ${c.reading.resource} (stalled ${stall(c.now)} % of this interval).`);
+  if (unfelt.length > 0) {
+    const list = unfelt.map((c) => `${scopeWords(c)} is contended on ${c.reading.resource} (stalled ${stall(c.now)} % of this interval)`).join(', and ');
+    parts.push(`${cap(list)}, but this process is not waiting for ${unfelt.length === 1 ? 'it' : 'them'}.`);
+  }
+  return ` ${parts.join(' ')}`;
 }
 
 export type { CulpritQuery, TreeInput };

@@ -8,6 +8,8 @@ import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, t
 import { scanInodeOwners, type InodeOwnerScan } from './owners.js';
 import type { ProcessSnapshot } from '../readers/types.js';
 import { isSkipped } from '../procfs/errors.js';
+import { parseStat } from '../parsers/stat.js';
+import { parseResult } from './parsed.js';
 import { readThreadChildren } from './process.js';
 
 /**
@@ -27,6 +29,12 @@ export interface FollowSnapshot {
   readonly owners: InodeOwnerScan | null;
   /** null when no thread waits for children. */
   readonly children: ChildrenSnapshot | null;
+  /**
+   * The state of each of its children (at most 64), from the threads' `children` files: a zombie
+   * it never reaps or a stopped child is named in its verdict even when it waits for neither.
+   * null when the children files were not read (a light sample).
+   */
+  readonly childStates?: readonly { readonly pid: number; readonly comm: string; readonly state: string }[] | null;
 }
 
 /**
@@ -121,5 +129,18 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
     const needScan = !(threads.length > 0 && threads.every((t) => t.children.ok));
     children = readChildTree(fs, pid, threads, needScan && options.cache ? { ppidMap: options.cache.ppidMap(fs) } : {});
   }
-  return { arch, net, netCounters, cgroupMemory, owners, children };
+  return { arch, net, netCounters, cgroupMemory, owners, children, childStates: readChildStates(fs, proc) };
+}
+
+/** How many children a process's verdict looks at: enough for a pool, bounded for a fork bomb. */
+const CHILD_STATES_MAX = 64;
+
+function readChildStates(fs: ProcFs, proc: ProcessSnapshot): FollowSnapshot['childStates'] {
+  const threads = proc.threads.ok ? proc.threads.value : [];
+  if (threads.length === 0 || threads.some((t) => isSkipped(t.children))) return null;
+  const pids = [...new Set(threads.flatMap((t) => (t.children.ok ? t.children.value : [])))].slice(0, CHILD_STATES_MAX);
+  return pids.flatMap((pid) => {
+    const stat = parseResult(fs.readText(`${pid}/stat`), `${pid}/stat`, parseStat);
+    return stat.ok ? [{ pid, comm: stat.value.comm, state: stat.value.state }] : [];
+  });
 }

@@ -41,6 +41,7 @@ export class LiveSession implements TriageSession {
   private focusTid: number | null = null;
   private readonly readOptions: ProcessReadOptions;
   private observer: IntervalObserver | null = null;
+  private lastLookMs = 0;
   private readonly machineWatch: MachineWatch | null;
 
   constructor(
@@ -89,8 +90,10 @@ export class LiveSession implements TriageSession {
   /** One look at the threads between samples (what decides their state and wait); false when there is nothing to look at. */
   observe(): boolean {
     if (this.last.ended || this.observer === null) return false;
-    const seen = this.observer.look(this.fs, monotonicMs());
+    const t0 = monotonicMs();
+    const seen = this.observer.look(this.fs, t0);
     this.fs.sweep?.();
+    this.lastLookMs = monotonicMs() - t0;
     this.machineWatch?.maybeLook(monotonicMs());
     return seen;
   }
@@ -109,7 +112,9 @@ export class LiveSession implements TriageSession {
       if (signal?.aborted) break;
       const t0 = monotonicMs();
       if (!this.observe()) break;
-      delay = this.observer?.nextDelayMs(monotonicMs() - t0) ?? 1000;
+      // The rate follows the cost of a look at the process; the machine-wide looks keep their own.
+      delay = this.observer?.nextDelayMs(this.lastLookMs) ?? 1000;
+      delay = Math.max(0, delay - (monotonicMs() - t0 - this.lastLookMs));
     }
     const left = until - monotonicMs();
     if (left > 0 && !signal?.aborted) await sleep(left, undefined, signal ? { signal } : {}).catch(() => undefined);

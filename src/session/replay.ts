@@ -1,10 +1,13 @@
-import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
+import { diagnose } from '../diagnose/diagnose.js';
 import type { LoadedCapture } from '../capture/fixture.js';
+import { ProcessGoneError } from '../sample/process-gone.js';
 import { buildModel } from '../sample/model.js';
-import { takeSample } from '../sample/sampler.js';
+import { IntervalObserver, type Observations } from '../sample/observe.js';
+import { machineUse, readAllCounters, type MachineUse } from '../sample/culprits.js';
+import { processVanished, takeSample } from '../sample/sampler.js';
 import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
-import { processVanished } from '../sample/sampler.js';
+import { readPageSizeKb } from '../readers/host.js';
 import type { SessionStep, TriageSession } from './session.js';
 
 export interface ReplayOptions {
@@ -16,17 +19,24 @@ export function hostFactsOf(capture: LoadedCapture): HostFacts {
   return { kernelRelease: m.kernelRelease, arch: m.arch, clockTicksPerSecond: m.clockTicksPerSecond, cpuCount: m.cpuCount };
 }
 
-/** Runs the live code on a capture: the same sampler, model and diagnosis, pointed at the fixture. */
+/**
+ * Runs the live code on a capture: the same sampler, model and diagnosis, pointed at the fixture.
+ * Its samples are the capture's full samples; the light ones between two of them are the looks
+ * of that interval, replayed through the same observer a live triage uses.
+ */
 export class ReplaySession implements TriageSession {
   readonly mode = 'replay' as const;
   readonly host: HostFacts;
   private readonly cache = new Map<number, Sample>();
+  /** Index in meta.samples of each full sample. */
+  private readonly full: readonly number[];
 
   constructor(
     readonly capture: LoadedCapture,
     private readonly options: ReplayOptions = {},
   ) {
     this.host = hostFactsOf(capture);
+    this.full = capture.meta.samples.flatMap((s, i) => (s.light ? [] : [i]));
   }
 
   get pid(): number {
@@ -37,21 +47,51 @@ export class ReplaySession implements TriageSession {
     return this.capture.meta.kernelRelease;
   }
 
+  /** Full samples: the ones a view steps through. */
   get sampleCount(): number {
-    return this.capture.meta.samples.length;
+    return this.full.length;
+  }
+
+  /** The full sample `index` would be, for a meta.samples index (a watch's trigger). */
+  fullIndexOf(metaIndex: number): number {
+    const at = this.full.findIndex((i) => i >= metaIndex);
+    return at < 0 ? this.full.length - 1 : at;
   }
 
   sample(index: number): Sample {
     let s = this.cache.get(index);
     if (!s) {
-      const meta = this.capture.meta.samples[index]!;
-      s = takeSample(this.capture.procFs(index), this.pid, { follow: { arch: this.host.arch } }, { mono: () => meta.tMonoMs, wall: () => meta.tWallMs });
+      const metaIndex = this.full[index]!;
+      const meta = this.capture.meta.samples[metaIndex]!;
+      s = takeSample(this.capture.procFs(metaIndex), this.pid, { follow: { arch: this.host.arch } }, { mono: () => meta.tMonoMs, wall: () => meta.tWallMs });
       this.cache.set(index, s);
     }
     return s;
   }
 
-  /** The diagnosis at sample `index`, with rates from the sample before it. */
+  /** The looks recorded between full samples `index - 1` and `index`, replayed; null when there are none. */
+  private observations(index: number, previous: Sample, current: Sample): Observations | null {
+    const from = this.full[index - 1]!;
+    const to = this.full[index]!;
+    if (!previous.process.threads.ok || !current.process.threads.ok) return null;
+    const observer = new IntervalObserver(this.pid, this.host.arch, { tMonoMs: previous.tMonoMs, threads: previous.process.threads.value });
+    for (let j = from + 1; j < to; j++) {
+      const meta = this.capture.meta.samples[j]!;
+      if (!observer.look(this.capture.procFs(j), meta.tMonoMs)) break;
+    }
+    return observer.finish({ tMonoMs: current.tMonoMs, threads: current.process.threads.value });
+  }
+
+  /** Every process's use between the two full samples, when the capture holds their counters. */
+  private machine(index: number, previous: Sample, current: Sample): MachineUse | null {
+    if (!this.capture.meta.machineCounters) return null;
+    const before = this.capture.procFs(this.full[index - 1]!);
+    const after = this.capture.procFs(this.full[index]!);
+    const none = new Set<number>();
+    return machineUse(readAllCounters(before, previous.tMonoMs, none), readAllCounters(after, current.tMonoMs, none), null, this.host.clockTicksPerSecond, readPageSizeKb(after));
+  }
+
+  /** The diagnosis at full sample `index`, with rates from the one before it and the looks between. */
   at(index: number): SessionStep {
     const sample = this.sample(index);
     if (processVanished(sample)) {
@@ -70,7 +110,9 @@ export class ReplaySession implements TriageSession {
       if (before.ended?.reason === 'pid-reused') return before;
       return { ...before, ended: { reason: 'pid-reused', message: `pid ${this.pid} belongs to a different process from sample ${index} on (its start time changed)` } };
     }
-    const model = buildModel(usablePrevious, sample, this.host);
+    const observations = usablePrevious ? this.observations(index, usablePrevious, sample) : null;
+    const machine = usablePrevious ? this.machine(index, usablePrevious, sample) : null;
+    const model = { ...buildModel(usablePrevious, sample, this.host, observations), machine };
     const diagnosis = diagnose(model, { mode: 'replay', procRoot: this.capture.dir, threshold: this.options.threshold });
     return { diagnosis, sample, ended: null };
   }

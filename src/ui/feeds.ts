@@ -108,12 +108,12 @@ export class ReplayFeed implements ReplaySource {
 
   position(index: number, playing: boolean): ReplayPosition {
     const meta = this.session.capture.meta;
-    const sample = meta.samples[index];
+    const sample = this.session.sample(index);
     return {
       index,
-      count: meta.samples.length,
+      count: this.session.sampleCount,
       dir: this.session.capture.dir,
-      sampledAt: sample ? new Date(sample.tWallMs).toISOString() : meta.createdAt,
+      sampledAt: new Date(sample.tWallMs).toISOString(),
       kernelRelease: meta.kernelRelease,
       arch: meta.arch,
       cpuCount: meta.cpuCount,

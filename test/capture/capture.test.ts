@@ -69,7 +69,8 @@ describe('capture', () => {
     expect(result.exitedEarly).toBe(true);
     expect(result.samples).toBeGreaterThanOrEqual(1);
     expect(result.samples).toBeLessThan(5);
-    expect(loadCapture(out).meta.samples).toHaveLength(result.samples);
+    expect(loadCapture(out).meta.samples.filter((s) => !s.light)).toHaveLength(result.samples);
+    expect(loadCapture(out).meta.samples.at(-1)!.light).toBeUndefined();
   });
 
   it('an interrupted capture leaves no fixture behind', async () => {

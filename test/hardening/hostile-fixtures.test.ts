@@ -194,7 +194,7 @@ describe('an unusable capture: one line, exit 4', () => {
   const cases: [string, (dir: string) => void, RegExp][] = [
     ['corrupt meta.json (binary)', (d) => writeFileSync(join(d, 'meta.json'), Buffer.from([0x7b, 0xff, 0x00, 0x1b, 0x5b])), /meta\.json is not valid JSON/],
     ['truncated meta.json', (d) => writeFileSync(join(d, 'meta.json'), readFileSync(join(d, 'meta.json'), 'utf8').slice(0, 80)), /meta\.json is not valid JSON/],
-    ['meta.json from a newer format', (d) => meta(d, (m) => ({ ...m, formatVersion: 99 })), /format 99, newer than this proctriage understands \(1\); upgrade proctriage/],
+    ['meta.json from a newer format', (d) => meta(d, (m) => ({ ...m, formatVersion: 99 })), /format 99, newer than this proctriage understands \(2\); upgrade proctriage/],
     ['pid directory named ../..', (d) => meta(d, (m) => ({ ...m, pid: '../..' })), /meta\.json field pid must be a number/],
     ['a sample directory outside the capture', (d) => meta(d, (m) => ({ ...m, samples: [{ dir: '../../../etc', tMonoMs: 0, tWallMs: 0 }] })), /samples\[0\]\.dir must be four digits/],
     ['a 2 MB meta.json', (d) => writeFileSync(join(d, 'meta.json'), ' '.repeat(2 * 1024 * 1024)), /more than the 1048576 allowed/],

@@ -656,17 +656,17 @@ export interface CgroupScenario extends Spawned {
 }
 
 /**
- * One thread in a busy loop (test/support/c/hog.c cpu): R, wchan 0, syscall `running`.
+ * `threads` threads (default 1) in a busy loop (test/support/c/hog.c cpu N): R, wchan 0, syscall `running`.
  * With `cpuQuota` the scenario first makes a cgroup v1 cpu cgroup with
  * cpu.cfs_quota_us/cpu.cfs_period_us (default 10000/100000: 10 % of a CPU),
  * runs the hog in it and is ready once its cpu.stat counts a throttled period;
  * the cgroup is removed on stop. Without it, ready once utime has grown.
  */
-export function spawnCpuHog(opts: { cpuQuota?: boolean | { quotaUs?: number; periodUs?: number } } & LabOptions = {}): Promise<CgroupScenario> {
+export function spawnCpuHog(opts: { cpuQuota?: boolean | { quotaUs?: number; periodUs?: number }; threads?: number } & LabOptions = {}): Promise<CgroupScenario> {
   return scenario('spawnCpuHog', opts, async (sc) => {
     const quota = opts.cpuQuota === true ? {} : opts.cpuQuota || null;
     const cgroup = quota ? ownCgroup(sc, () => cpuQuotaCgroup(quota)) : null;
-    const hog = await launchC(sc, { ...opts, cgroups: [...(opts.cgroups ?? []), ...(cgroup ? [cgroup] : [])] }, 'hog', ['cpu']);
+    const hog = await launchC(sc, { ...opts, cgroups: [...(opts.cgroups ?? []), ...(cgroup ? [cgroup] : [])] }, 'hog', ['cpu', opts.threads ?? 1]);
     await sc.line(hog, /^ready$/);
     const utime0 = statField(hog.pid, 14);
     await sc.state(cgroup ? 'the hog throttled by its quota' : 'the hog on a CPU', () => {

@@ -1,8 +1,9 @@
 /*
  * hog: a process that wants more of one resource than it gets.
  *
- *   hog cpu
- *     One thread in a busy loop (state R, no syscalls). Writes "ready" first.
+ *   hog cpu [threads]
+ *     <threads> threads (default 1) in a busy loop (state R, no syscalls).
+ *     Writes "ready" once they all run.
  *
  *   hog file <file> <MiB>
  *     Writes <file> of <MiB> MiB, fsyncs it and drops it from the page cache,
@@ -23,10 +24,20 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
-static void cpu(void) {
-  say("ready");
+static void *spin(void *arg) {
+  (void)arg;
   volatile unsigned long spins = 0;
   for (;;) spins++;
+  return NULL;
+}
+
+static void cpu(long threads) {
+  for (long i = 1; i < threads; i++) {
+    pthread_t t;
+    if (pthread_create(&t, NULL, spin, NULL) != 0) die("pthread_create");
+  }
+  say("ready");
+  spin(NULL);
 }
 
 static void touch_forever(volatile char *mem, size_t size, int write) {
@@ -64,8 +75,9 @@ static void anon(size_t size) {
 
 int main(int argc, char **argv) {
   lab_init("hog");
-  if (argc == 2 && strcmp(argv[1], "cpu") == 0) cpu();
+  if (argc == 2 && strcmp(argv[1], "cpu") == 0) cpu(1);
+  if (argc == 3 && strcmp(argv[1], "cpu") == 0 && atol(argv[2]) > 0) cpu(atol(argv[2]));
   if (argc == 4 && strcmp(argv[1], "file") == 0 && atol(argv[3]) > 0) file(argv[2], (size_t)atol(argv[3]) << 20);
   if (argc == 3 && strcmp(argv[1], "anon") == 0 && atol(argv[2]) > 0) anon((size_t)atol(argv[2]) << 20);
-  usage("hog cpu | hog file <file> <MiB> | hog anon <MiB>");
+  usage("hog cpu [threads] | hog file <file> <MiB> | hog anon <MiB>");
 }
