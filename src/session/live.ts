@@ -98,6 +98,11 @@ export class LiveSession implements TriageSession {
     return seen;
   }
 
+  /** When the next look is due after the last one, by the session's rate; Infinity when there is nothing to look at. */
+  lookDelayMs(): number {
+    return this.observer && !this.last.ended ? this.observer.nextDelayMs(this.lastLookMs) : Infinity;
+  }
+
   /**
    * Look at the threads until `durationMs` has passed, as often as the rate allows; the next
    * `step()` diagnoses the interval from these looks. Resolves early when `signal` aborts.

@@ -32,6 +32,8 @@ export class Dashboard extends ScreenLoop {
   private rows: readonly Row[] = [];
   private pageSize = 1;
   private message: string | null = null;
+  /** Live: when the next full sample is due (looks fill the time before it). */
+  private nextSampleAt = 0;
 
   constructor(private readonly options: DashboardOptions) {
     super(options.surface);
@@ -48,7 +50,9 @@ export class Dashboard extends ScreenLoop {
       this.render();
       if (this.options.feed.mode !== 'live') return;
       this.startHostInfo(this.options.hostInfo);
-      this.schedule(this.options.intervalMs);
+      const feed = this.options.feed;
+      this.nextSampleAt = performance.now() + this.options.intervalMs;
+      this.schedule(feed.mode === 'live' ? Math.min(this.options.intervalMs, feed.lookDelayMs()) : this.options.intervalMs);
     });
   }
 
@@ -113,13 +117,22 @@ export class Dashboard extends ScreenLoop {
     const { feed, intervalMs } = this.options;
     if (feed.mode === 'live') {
       if (this.ui.paused || feed.ended) return;
-      const started = performance.now();
-      const selected = /^t:(\d+)$/.exec(this.ui.selectedKey ?? '');
-      feed.focus(selected ? Number(selected[1]) : null);
-      feed.sample();
-      this.render();
-      // Keep a steady cadence: the next sample is due one interval after this one started.
-      if (!feed.ended) this.schedule(Math.max(0, intervalMs - (performance.now() - started)));
+      const now = performance.now();
+      if (now >= this.nextSampleAt) {
+        const selected = /^t:(\d+)$/.exec(this.ui.selectedKey ?? '');
+        feed.focus(selected ? Number(selected[1]) : null);
+        feed.sample();
+        this.render();
+        // Keep a steady cadence: the next sample is due one interval after this one started.
+        this.nextSampleAt = (this.nextSampleAt === 0 ? now : this.nextSampleAt) + intervalMs;
+        if (this.nextSampleAt < now) this.nextSampleAt = now + intervalMs;
+      } else {
+        // Between samples, a look at what each thread is doing: the interval's time shares.
+        feed.look();
+      }
+      if (feed.ended) return;
+      const lookAt = performance.now() + feed.lookDelayMs();
+      this.schedule(Math.max(0, Math.min(this.nextSampleAt, lookAt < this.nextSampleAt - 5 ? lookAt : this.nextSampleAt) - performance.now()));
       return;
     }
     if (this.ui.paused) return;

@@ -20,6 +20,10 @@ export interface LiveSource {
   /** The thread the user has selected: its kernel stack is read every sample. */
   focus(tid: number | null): void;
   sample(): void;
+  /** A look at the threads between samples (their state and wait), for the interval's time shares. */
+  look(): void;
+  /** How long to wait before the next look (Infinity: none before the next sample). */
+  lookDelayMs(): number;
   view(): FeedView;
 }
 
@@ -66,6 +70,14 @@ export class LiveFeed implements LiveSource {
     const before = this.step.diagnosis;
     this.step = this.session.step();
     if (this.step.diagnosis && this.step.diagnosis !== before) this.psi = pushPsi(this.psi, psiPoint(this.step.diagnosis));
+  }
+
+  look(): void {
+    this.session.observe();
+  }
+
+  lookDelayMs(): number {
+    return this.session.lookDelayMs();
   }
 
   view(): FeedView {

@@ -41,6 +41,15 @@ class ScriptedLive implements LiveSource {
     this.step = { diagnosis: d, sample: null, ended: null };
     this.psi.push(psiPoint(d));
   }
+  looks = 0;
+  /** Looks between samples, as the live feed takes them (none by default: the tests count samples). */
+  lookEveryMs = Infinity;
+  look() {
+    this.looks++;
+  }
+  lookDelayMs() {
+    return this.lookEveryMs;
+  }
   view(): FeedView {
     return { step: this.step, psi: this.psi };
   }
@@ -109,6 +118,19 @@ describe('Dashboard', () => {
     surface.press({ ch: 'q' });
     await done;
     expect(feed.samples).toBeGreaterThanOrEqual(4);
+    expect(dashboard.renders).toBe(feed.samples + 1);
+  });
+
+  it('looks at the threads between samples at the feed rate, and draws only on samples', async () => {
+    const feed = new ScriptedLive([makeDiagnosis()]);
+    feed.lookEveryMs = 20;
+    const { dashboard, surface, done } = start(feed, new RecordingSurface(), 200);
+    await sleep(650);
+    surface.press({ ch: 'q' });
+    await done;
+    expect(feed.samples).toBeGreaterThanOrEqual(2);
+    expect(feed.samples).toBeLessThanOrEqual(4);
+    expect(feed.looks).toBeGreaterThan(feed.samples * 3);
     expect(dashboard.renders).toBe(feed.samples + 1);
   });
 
