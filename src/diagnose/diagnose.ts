@@ -1,7 +1,5 @@
-import { describeReadError, type ReadError, type ReadResult } from '../procfs/errors.js';
+import type { ReadResult } from '../procfs/errors.js';
 import type { Model } from '../sample/model.js';
-import type { Sample } from '../sample/types.js';
-import type { ThreadSnapshot } from '../readers/types.js';
 import { DEFAULT_CONTENTION_THRESHOLD, pressureView } from './pressure.js';
 import { ProcessGoneError } from '../sample/process-gone.js';
 import { diagnoseThread, groupWaits } from './threads.js';
@@ -15,7 +13,7 @@ import { memoryView } from './follow/memory.js';
 import { networkView } from './follow/network.js';
 import { fdContext } from './follow/peers.js';
 import { followThread } from './follow/threads.js';
-import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type MissingFact, type ProcessFacts, type ProcessShares, type ThreadDiagnosis, type WaitGroup } from './types.js';
+import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type ProcessFacts, type ProcessShares, type WaitGroup } from './types.js';
 
 export interface DiagnoseOptions {
   readonly mode: 'live' | 'replay';

@@ -4,7 +4,7 @@ import { threadDumpCommand } from './runtime.js';
 import type { NextCommand, ThreadDiagnosis, Verdict } from './types.js';
 
 /** The first other process a list of culprits names: the one to triage next. */
-function topOther(verdict: Verdict, pid: number): { pid: number; comm: string } | null {
+function topOther(verdict: Verdict): { pid: number; comm: string } | null {
   for (const list of verdict.culprits) for (const c of list.top) if (!c.isTarget) return { pid: c.pid, comm: c.comm };
   return null;
 }
@@ -45,7 +45,7 @@ export function nextCommands(input: TreeInput, verdict: Verdict, a: Activity): N
   const pid = input.process.pid;
   const out: NextCommand[] = [];
   const burnsCpu = a.running >= 0.05 || (input.process.cpuPercent ?? 0) >= 5;
-  const other = topOther(verdict, pid);
+  const other = topOther(verdict);
   switch (verdict.kind) {
     case 'on-cpu':
       if (burnsCpu) out.push({ command: `perf top -p ${pid}`, why: 'which functions use the CPU' }, { command: `perf record -g -p ${pid} -- sleep 10`, why: 'a call-graph profile to read with perf report' });

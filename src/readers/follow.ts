@@ -2,7 +2,7 @@ import type { ProcFs } from '../procfs/procfs.js';
 import type { Arch } from '../kernel/arch.js';
 import { readArch } from './host.js';
 import { waitCall } from './wait-call.js';
-import { readChildTree, scanParents, type ChildrenSnapshot } from './children.js';
+import { readChildTree, type ChildrenSnapshot } from './children.js';
 import { readCgroupMemory, type CgroupMemory } from './memory.js';
 import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from './net.js';
 import { scanInodeOwners, type InodeOwnerScan } from './owners.js';

@@ -13,6 +13,7 @@ import { spawnSleeper, spawnZombie, stopAll } from '../support/spawners.js';
 import { withSpawned } from '../support/live-triage.js';
 import { spawnCpuHog, spawnDirectDsyncDd, spawnJavaLockConvoy, spawnListenOverflow, spawnPythonChildPool, spawnPythonLockConvoy } from '../support/scenarios.js';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 afterAll(stopAll);
 
@@ -27,6 +28,23 @@ async function triage(pid: number, intervalMs = 1000, threshold = 10): Promise<D
     return step.diagnosis!;
   } finally {
     session.close();
+  }
+}
+
+/** CPU ticks (utime + stime) of a process. */
+function cpuTicks(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+/** A JVM compiles and collects for a while after start: wait until it uses under 5 % of a CPU (at most 10 s). */
+async function settle(pid: number): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (let before = cpuTicks(pid); Date.now() < deadline; ) {
+    await sleep(500);
+    const now = cpuTicks(pid);
+    if (now - before <= 2) return;
+    before = now;
   }
 }
 
@@ -55,6 +73,7 @@ describe('verdicts an on-call engineer can act on', () => {
 
   it.runIf(hasJava())('a JVM with 8 threads behind one monitor whose holder sleeps is not ok: /proc cannot tell it from a parked pool, and jcmd can', async () => {
     await withSpawned(spawnJavaLockConvoy(8), async (jvm) => {
+      await settle(jvm.pid);
       const d = await triage(jvm.pid, 500, 100);
       expect(d.runtime).toBe('java');
       expect(d.verdict.severity).not.toBe('ok');
