@@ -33,7 +33,9 @@ async function triage(pid: number, intervalMs = 1000, threshold = 10): Promise<D
 
 /** CPU ticks (utime + stime) of a process. */
 function cpuTicks(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').slice(readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after `comm`: state is field 3, utime and stime fields 14 and 15.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]);
 }
 
