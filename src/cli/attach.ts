@@ -38,7 +38,7 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
     title: `proctriage ${pid}`,
     feed: new LiveFeed(session, first),
     intervalMs: options.interval,
-    hostInfo: () => readHostInfo(),
+    hostInfo: () => readHostInfo(fs),
     userName: userNames(),
     capture: async () => {
       const result = await captureProcess({

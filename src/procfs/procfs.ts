@@ -93,7 +93,7 @@ export function readFdBounded(fd: number, maxBytes: number, fromStart: boolean, 
   return sharedBuffer.toString('utf8', 0, length);
 }
 
-function readBounded(fullPath: string, flags: number, maxBytes: number, requireRegular: boolean): string {
+export function readBounded(fullPath: string, flags: number, maxBytes: number, requireRegular: boolean): string {
   const fd = openSync(fullPath, flags);
   try {
     if (requireRegular && !fstatSync(fd).isFile()) {

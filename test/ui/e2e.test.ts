@@ -80,7 +80,7 @@ describe('proctriage attach in tmux', () => {
     expect(screen).toContain('─ decision tree');
     expect(screen).toContain('→ next');
     expect(screen).toMatch(/q quit\s+\? help/);
-    await pane.waitFor(/host .*kernel /); // systeminformation, read once after the first frame
+    await pane.waitFor(/host .*kernel /); // the host facts, read once after the first frame
     pane.keys('q');
     const end = await ended(pane);
     expect(end.code).toBe(0);

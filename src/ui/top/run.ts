@@ -2,6 +2,7 @@ import { ownPids } from '../../procfs/names.js';
 import type { TopOptions } from '../../cli/top.js';
 import { RateController } from '../../machine/budget.js';
 import { createMachineSampler } from '../../machine/sampler.js';
+import { createProcFs } from '../../procfs/procfs.js';
 import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
 import { readHostInfo } from '../host-info.js';
@@ -26,7 +27,7 @@ export async function runTopDashboard(options: TopOptions): Promise<number> {
       rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }),
       adaptive: options.hz === undefined,
       threshold: options.threshold,
-      hostInfo: () => readHostInfo(),
+      hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
     }).run();
   } finally {
     sampler.close();
