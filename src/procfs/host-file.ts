@@ -9,7 +9,7 @@ import { readBounded } from './procfs.js';
  */
 export function readHostFile(path: string, maxBytes = 64 * 1024): ReadResult<string> {
   try {
-    return ok(readBounded(path, constants.O_RDONLY | constants.O_NONBLOCK, maxBytes, true));
+    return ok(readBounded(path, constants.O_RDONLY | constants.O_NONBLOCK, maxBytes, false));
   } catch (err) {
     const errno = errnoOf(err);
     return fail({ kind: kindFromErrno(errno, false), path, errno, message: err instanceof Error ? err.message.replace(/^[A-Z]+: /, '') : String(err) });
