@@ -1,15 +1,16 @@
-import { existsSync, statSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessGoneError } from '../diagnose/process-gone.js';
-import { UserError } from '../procfs/errors.js';
+import { errnoOf } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../session/host.js';
 import { processVanished } from '../session/live.js';
-import { commitPartial, createPartial, writeFailure } from './partial.js';
+import { commitPartial, createPartial } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
+import { captureWriteError, checkCaptureTarget } from './target.js';
 import { writeCaptureTree } from './write.js';
 
 export interface CaptureOptions {
@@ -42,21 +43,6 @@ export function reducedCmdline(raw: string): string {
   return `${basename(argv0)}\0`;
 }
 
-function checkTarget(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new UserError(`${outDir} exists and is not a directory; choose a new directory for the capture`);
-  if (readdirSync(outDir).length > 0) throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
-}
-
-/** Where the capture cannot be written (a file in the path, no permission, read-only): one line, exit 2. */
-function atTarget<T>(outDir: string, op: () => T): T {
-  try {
-    return op();
-  } catch (err) {
-    throw new UserError(`cannot write the capture to ${outDir}: ${writeFailure(err)}`);
-  }
-}
-
 /**
  * Sample a live process N times into a fixture directory. Written to a temporary
  * directory beside the target and renamed at the end, so an interrupted capture never
@@ -64,8 +50,7 @@ function atTarget<T>(outDir: string, op: () => T): T {
  */
 export async function captureProcess(options: CaptureOptions): Promise<CaptureResult> {
   const outDir = resolve(options.outDir);
-  checkTarget(outDir);
-  atTarget(outDir, () => mkdirSync(dirname(outDir), { recursive: true }));
+  checkCaptureTarget(outDir);
   let partial: string | null = null;
   const cleanup = () => {
     if (partial !== null) rmSync(partial, { recursive: true, force: true });
@@ -79,7 +64,7 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
     // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
-    const tmp = (partial = atTarget(outDir, () => createPartial(dirname(outDir), basename(outDir))));
+    const tmp = (partial = createPartial(dirname(outDir), basename(outDir)));
     const host = liveHostFacts(options.fs);
     const recorded: RecordedSample[] = [];
     const errorCounts: Record<string, number> = {};
@@ -127,7 +112,8 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     return { dir: outDir, samples: recorded.length, errorCounts, exitedEarly };
   } catch (err) {
     cleanup();
-    throw err;
+    // Reads never throw (errors are values): an errno here is a write that failed.
+    throw errnoOf(err) !== undefined ? captureWriteError(outDir, err) : err;
   } finally {
     for (const signal of CAPTURE_SIGNALS) process.removeListener(signal, onSignal);
   }

@@ -7,6 +7,7 @@ import { resolveProcessId } from '../session/resolve.js';
 import { LiveFeed } from '../ui/feeds.js';
 import { readHostInfo, userNames } from '../ui/host-info.js';
 import { captureDirFor, requireTerminal, runInTerminal } from '../ui/run.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface AttachOptions {
   readonly interval: number;
@@ -25,6 +26,7 @@ export interface AttachOptions {
 const SLOW_ENOUGH_FOR_NO_OPT_MS = 500;
 
 export async function runAttach(given: number, options: AttachOptions): Promise<number> {
+  requireProcRoot(options.procRoot);
   requireTerminal(`proctriage triage ${given}`);
   if (options.interval >= SLOW_ENOUGH_FOR_NO_OPT_MS) setFlagsFromString('--no-opt');
   // Sampling every second: keep the per-task files open and read only what the view uses.

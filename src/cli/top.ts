@@ -4,6 +4,7 @@ import { sampleMachineOnce } from '../machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { EXIT } from './errors.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface TopOptions {
   readonly once: boolean;
@@ -23,6 +24,7 @@ export interface TopOptions {
  * blessed-contrib) is imported only when it is drawn.
  */
 export async function runTop(options: TopOptions): Promise<number> {
+  requireProcRoot(options.procRoot);
   if (options.once || options.json) return runOnce(options);
   const { runTopDashboard } = await import('../ui/top/run.js');
   return runTopDashboard(options);

@@ -121,7 +121,8 @@ function missingFacts(sample: Sample, threads: readonly ThreadDiagnosis[], syste
   }
   if (systemUnavailable) out.push({ what: 'system pressure (PSI)', why: systemUnavailable, weakens: 'whether the machine is contended: the tree judges from the process alone' });
   if (sample.cgroupPressure === null && sample.cgroupPath !== '/') {
-    out.push({ what: "pressure of the process's cgroup", why: sample.cgroupPath === null ? 'no cgroup v2 membership (cgroup v1 only)' : 'no cgroup v2 hierarchy is mounted or captured', weakens: 'contention limited to its container or service' });
+    const why = !proc.cgroup.ok ? `its cgroup is unknown: ${describeReadError(proc.cgroup.error)}` : sample.cgroupPath === null ? 'no cgroup v2 membership (cgroup v1 only)' : 'no cgroup v2 hierarchy is mounted or captured';
+    out.push({ what: "pressure of the process's cgroup", why, weakens: 'contention limited to its container or service' });
   } else if (cgroupUnavailable) {
     out.push({ what: "pressure of the process's cgroup", why: cgroupUnavailable, weakens: 'contention limited to its container or service' });
   }

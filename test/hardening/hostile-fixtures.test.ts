@@ -207,7 +207,8 @@ describe('an unusable capture: one line, exit 4', () => {
     const dir = hostile(() => undefined, edit);
     const r = await replayTraced(dir);
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stdout).toBe('');
+    // Replayed with --json: the error is also one JSON object on stdout.
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'bad-capture', message: r.stderr.replace(/^proctriage: /, '').trimEnd(), exitCode: 4 } });
     expectOneLineError(r.stderr, message);
     expect(r.calls.some((c) => c.path === '/etc/passwd')).toBe(false);
   });
