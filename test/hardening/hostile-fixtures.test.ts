@@ -202,6 +202,15 @@ describe('an unusable capture: one line, exit 4', () => {
     ['no meta.json (an interrupted capture)', (d) => unlinkSync(join(d, 'meta.json')), /no meta\.json/],
     ['corrupt errors.json', (d) => writeFileSync(join(d, 'samples', '0001', 'errors.json'), '{"proc/x": 1'), /errors\.json is not valid JSON/],
     ['a sample directory that links to /', (d) => replace(join(d, 'samples', '0001'), '/'), /samples\/0001 is not a directory/],
+    // Implausible metadata: refused, naming the field, never computed with.
+    ['clockTicksPerSecond 0 (NaN % of CPU)', (d) => meta(d, (m) => ({ ...m, clockTicksPerSecond: 0 })), /meta\.json field clockTicksPerSecond must be a whole number from 1 to 10000, got 0$/],
+    ['sample times that go backwards', (d) => meta(d, (m) => ({ ...m, samples: (m.samples as { tMonoMs: number }[]).map((s, i) => ({ ...s, tMonoMs: 1000 - i })) })), /meta\.json samples\[1\]\.tMonoMs \(999\) is not after samples\[0\]\.tMonoMs \(1000\)/],
+    ['a pid of 1e308', (d) => meta(d, (m) => ({ ...m, pid: 1e308 })), /meta\.json field pid must be a whole number from 0 to 4194304, got 1e\+308$/],
+    ['a pid of -1', (d) => meta(d, (m) => ({ ...m, pid: -1 })), /meta\.json field pid must be a whole number from 0 to 4194304, got -1$/],
+    ['a pid of 30283.5', (d) => meta(d, (m) => ({ ...m, pid: 30283.5 })), /meta\.json field pid must be a whole number from 0 to 4194304, got 30283\.5$/],
+    ['sample times of 1e308', (d) => meta(d, (m) => ({ ...m, samples: (m.samples as object[]).map((s) => ({ ...s, tMonoMs: 1e308, tWallMs: 1e308 })) })), /meta\.json samples\[0\]\.tWallMs must be a time in milliseconds since 1970 \(0 to 8\.64e15\), got 1e\+308$/],
+    ['a cpuCount of 0', (d) => meta(d, (m) => ({ ...m, cpuCount: 0 })), /meta\.json field cpuCount must be a whole number from 1 to 65536, got 0$/],
+    ['an intervalMs of -5', (d) => meta(d, (m) => ({ ...m, intervalMs: -5 })), /meta\.json field intervalMs must be a number of milliseconds from 0 to 3600000, got -5$/],
   ];
   it.each(cases)('%s', async (_, edit, message) => {
     const dir = hostile(() => undefined, edit);
