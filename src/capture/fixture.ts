@@ -115,9 +115,10 @@ function parseJson(dir: string, name: string, text: string): unknown {
   }
 }
 
+/** The text of meta.json or errors.json, without a UTF-8 byte order mark (an editor may add one). */
 function readJsonText(dir: string, path: string): string | null {
   try {
-    return readSmallFile(path, MAX_META_BYTES);
+    return readSmallFile(path, MAX_META_BYTES)?.replace(/^\uFEFF/, '') ?? null;
   } catch (err) {
     throw bad(dir, err instanceof Error ? err.message : String(err));
   }

@@ -186,6 +186,27 @@ describe('damaged files: a degraded diagnosis that says what is wrong', () => {
   });
 });
 
+describe('terminal-safe errors, and a BOM', () => {
+  it('an error quoting the bytes of a capture shows escape sequences as \\xNN, never raw', async () => {
+    const dir = hostile(() => undefined, (d) => writeFileSync(join(d, 'meta.json'), '\u001b]0;PWNED\u0007\u001b[2J\u009b31m', 'utf8'));
+    const r = await replayTraced(dir);
+    expect(r.code).toBe(4);
+    expectOneLineError(r.stderr, /meta\.json is not valid JSON/);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stderr).toContain('\\x1b]0;PWNED\\x07');
+  });
+
+  it('meta.json and errors.json that start with a UTF-8 byte order mark are read', async () => {
+    const bom = (path: string) => writeFileSync(path, `\uFEFF${readFileSync(path, 'utf8')}`);
+    const dir = hostile(
+      (_, sampleDir) => bom(join(sampleDir, 'errors.json')),
+      (d) => bom(join(d, 'meta.json')),
+    );
+    const d = await degraded(dir);
+    expect(d.process.pid).toBe(PID);
+  });
+});
+
 describe('an unusable capture: one line, exit 4', () => {
   const meta = (dir: string, edit: (m: Record<string, unknown>) => unknown) => {
     const path = join(dir, 'meta.json');
