@@ -21,7 +21,8 @@ const BAD_CAPTURE_EXIT = 4;
 /** PID_MAX_LIMIT on 64-bit kernels; 0 is a machine capture's "no process in focus". */
 const MAX_PID = 4_194_304;
 
-function bad(dir: string, why: string): UserError {
+/** The capture in `dir` cannot be used, and why: one line, exit 4. */
+export function bad(dir: string, why: string): UserError {
   return new UserError(`${dir}: not a usable capture: ${why}`, BAD_CAPTURE_EXIT);
 }
 

@@ -1,5 +1,6 @@
 import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
 import type { Diagnosis } from '../diagnose/types.js';
+import type { ReadError } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { buildModel } from '../sample/model.js';
 import { FollowCache } from '../sample/follow-reads.js';
@@ -27,8 +28,14 @@ export interface LiveSessionOptions {
  * sample read half before and half after the exit is never diagnosed.
  */
 export function processVanished(sample: Sample): boolean {
+  return vanishedError(sample) !== null;
+}
+
+/** The read that says the process went away (see `processVanished`), or null. */
+export function vanishedError(sample: Sample): ReadError | null {
   const p = sample.process;
-  return [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds].some((r) => !r.ok && r.error.kind === 'vanished');
+  for (const r of [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds]) if (!r.ok && r.error.kind === 'vanished') return r.error;
+  return null;
 }
 
 /** Samples a live process; each step diagnoses the newest sample against the one before. */

@@ -1,9 +1,10 @@
-import { diagnose, ProcessGoneError } from '../diagnose/diagnose.js';
-import type { LoadedCapture } from '../capture/fixture.js';
+import { diagnose } from '../diagnose/diagnose.js';
+import { bad, type LoadedCapture } from '../capture/fixture.js';
+import { describeReadError } from '../procfs/errors.js';
 import { buildModel } from '../sample/model.js';
 import { takeSample } from '../sample/sampler.js';
 import type { HostFacts, Sample } from '../sample/types.js';
-import { processVanished } from './live.js';
+import { processVanished, vanishedError } from './live.js';
 import type { SessionStep, TriageSession } from './session.js';
 
 export interface ReplayOptions {
@@ -55,8 +56,9 @@ export class ReplaySession implements TriageSession {
     const sample = this.sample(index);
     if (processVanished(sample)) {
       if (index === 0) {
-        const stat = sample.process.stat;
-        throw new ProcessGoneError(this.pid, false, stat.ok ? { kind: 'vanished', path: `${this.pid}`, message: 'exited' } : stat.error);
+        // `capture` never writes a capture whose first sample lacks the process: this one is damaged.
+        const gone = vanishedError(sample);
+        throw bad(this.capture.dir, `its first sample holds no process ${this.pid}${gone ? ` (${describeReadError(gone)})` : ''}`);
       }
       const before = this.at(index - 1);
       return { ...before, ended: { reason: 'exited', message: `process ${this.pid} exited before sample ${index} was taken` } };
