@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readHostFile } from '../procfs/host-file.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { readHostDescription } from '../readers/host.js';
 import type { HostInfo } from './panels/header.js';
@@ -17,13 +17,11 @@ export function userNames(passwdPath = '/etc/passwd'): (uid: number) => string |
   return (uid) => {
     if (names === null) {
       names = new Map();
-      try {
-        for (const row of readFileSync(passwdPath, 'utf8').split('\n')) {
-          const [name, , id] = row.split(':');
-          if (name && id && /^\d+$/.test(id) && !names.has(Number(id))) names.set(Number(id), name);
-        }
-      } catch {
-        // No passwd file (a container, a chroot): uids stay numbers.
+      // No passwd file (a container, a chroot): uids stay numbers. Read bounded, non-blocking.
+      const text = readHostFile(passwdPath, 16 * 1024 * 1024);
+      for (const row of (text.ok ? text.value : '').split('\n')) {
+        const [name, , id] = row.split(':');
+        if (name && id && /^\d+$/.test(id) && !names.has(Number(id))) names.set(Number(id), name);
       }
     }
     return names.get(uid) ?? null;
