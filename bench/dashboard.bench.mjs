@@ -93,7 +93,7 @@ const coreScript = `
   setInterval(() => s.step(), 1000);`;
 const core = spawn(process.execPath, ['--input-type=module', '-e', coreScript], { stdio: 'inherit' });
 
-// 4. Steady state: skip start-up (module loading, systeminformation once), then measure both.
+// 4. Steady state: skip start-up (module loading, the host facts once), then measure both.
 await sleep(3000);
 const startTicks = cpuTicks(dashboard);
 const coreStart = cpuTicks(core.pid);

@@ -7,7 +7,7 @@
 // - One file: a single compile, and module identity (`instanceof UserError`) across commands.
 // - The code cache: compiling the 0.5 MB bundle costs ≈ 13 ms; V8 deserialises the cached
 //   bytecode instead, including the functions a warm-up run compiled (bin/load-bundle.cjs).
-// The dashboard's libraries (blessed, blessed-contrib, systeminformation) stay external: they
+// The dashboard's libraries (blessed, blessed-contrib) stay external: they
 // are CommonJS with dynamic requires and are loaded only when drawing.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -50,7 +50,7 @@ const common = {
   // import() of an external (blessed) becomes require(): the bundle runs in a vm.Script,
   // which has no loader for dynamic import.
   supported: { 'dynamic-import': false },
-  external: ['blessed', 'blessed-contrib', 'systeminformation'],
+  external: ['blessed', 'blessed-contrib'],
   plugins: [lazyChildProcess],
   logLevel: 'warning',
 };

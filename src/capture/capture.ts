@@ -1,9 +1,9 @@
-import { existsSync, statSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessGoneError } from '../sample/process-gone.js';
-import { UserError } from '../procfs/errors.js';
+import { errnoOf } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../readers/host.js';
@@ -11,8 +11,9 @@ import { monotonicMs, processVanished } from '../sample/sampler.js';
 import { IntervalObserver, type ObserveRate } from '../sample/observe.js';
 import { readAllCounters } from '../sample/culprits.js';
 import { ownPids } from '../procfs/names.js';
-import { commitPartial, createPartial, writeFailure } from './partial.js';
+import { commitPartial, createPartial } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
+import { captureWriteError, checkCaptureTarget } from './target.js';
 import { writeCaptureTree } from './write.js';
 
 export interface CaptureOptions {
@@ -43,21 +44,6 @@ const CAPTURE_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export function reducedCmdline(raw: string): string {
   const argv0 = raw.split('\0', 1)[0] ?? '';
   return `${basename(argv0)}\0`;
-}
-
-function checkTarget(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory()) throw new UserError(`${outDir} exists and is not a directory; choose a new directory for the capture`);
-  if (readdirSync(outDir).length > 0) throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
-}
-
-/** Where the capture cannot be written (a file in the path, no permission, read-only): one line, exit 2. */
-function atTarget<T>(outDir: string, op: () => T): T {
-  try {
-    return op();
-  } catch (err) {
-    throw new UserError(`cannot write the capture to ${outDir}: ${writeFailure(err)}`);
-  }
 }
 
 /** Looks between full samples are recorded at most this often: each is a sample directory of its own. */
@@ -91,8 +77,7 @@ async function lookBetween(options: CaptureOptions, observer: IntervalObserver |
  */
 export async function captureProcess(options: CaptureOptions): Promise<CaptureResult> {
   const outDir = resolve(options.outDir);
-  checkTarget(outDir);
-  atTarget(outDir, () => mkdirSync(dirname(outDir), { recursive: true }));
+  checkCaptureTarget(outDir);
   let partial: string | null = null;
   const cleanup = () => {
     if (partial !== null) rmSync(partial, { recursive: true, force: true });
@@ -106,7 +91,7 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
   for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
     // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
-    const tmp = (partial = atTarget(outDir, () => createPartial(dirname(outDir), basename(outDir))));
+    const tmp = (partial = createPartial(dirname(outDir), basename(outDir)));
     const host = liveHostFacts(options.fs);
     const recorded: RecordedSample[] = [];
     const errorCounts: Record<string, number> = {};
@@ -163,7 +148,8 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     return { dir: outDir, samples: recorded.filter((r) => !r.light).length, errorCounts, exitedEarly };
   } catch (err) {
     cleanup();
-    throw err;
+    // Reads never throw (errors are values): an errno here is a write that failed.
+    throw errnoOf(err) !== undefined ? captureWriteError(outDir, err) : err;
   } finally {
     for (const signal of CAPTURE_SIGNALS) process.removeListener(signal, onSignal);
   }

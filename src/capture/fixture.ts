@@ -18,7 +18,11 @@ export interface LoadedCapture {
 /** Exit code 4 (README "Exit codes"): the capture cannot be used. */
 const BAD_CAPTURE_EXIT = 4;
 
-function bad(dir: string, why: string): UserError {
+/** PID_MAX_LIMIT on 64-bit kernels; 0 is a machine capture's "no process in focus". */
+const MAX_PID = 4_194_304;
+
+/** The capture in `dir` cannot be used, and why: one line, exit 4. */
+export function bad(dir: string, why: string): UserError {
   return new UserError(`${dir}: not a usable capture: ${why}`, BAD_CAPTURE_EXIT);
 }
 
@@ -26,12 +30,33 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function checkSample(dir: string, s: unknown, i: number): CaptureSampleMeta {
+/** A value as a message quotes it: short (a capture may hold megabytes in one field). */
+function quoted(value: unknown): string {
+  return (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value)).slice(0, 40);
+}
+
+/** The latest time a Date can hold (ECMAScript: 8.64e15 ms since 1970). */
+const LATEST_DATE_MS = 8.64e15;
+
+function checkSample(dir: string, s: unknown, i: number, before: CaptureSampleMeta | undefined): CaptureSampleMeta {
   if (!isRecord(s) || typeof s.dir !== 'string' || typeof s.tMonoMs !== 'number' || typeof s.tWallMs !== 'number') {
     throw bad(dir, `meta.json samples[${i}] needs dir, tMonoMs and tWallMs`);
   }
-  if (!/^\d{4}$/.test(s.dir)) throw bad(dir, `meta.json samples[${i}].dir must be four digits, got ${JSON.stringify(s.dir).slice(0, 40)}`);
+  if (!/^\d{4}$/.test(s.dir)) throw bad(dir, `meta.json samples[${i}].dir must be four digits, got ${quoted(s.dir)}`);
+  if (!(s.tWallMs >= 0 && s.tWallMs <= LATEST_DATE_MS)) throw bad(dir, `meta.json samples[${i}].tWallMs must be a time in milliseconds since 1970 (0 to 8.64e15), got ${quoted(s.tWallMs)}`);
+  if (!(s.tMonoMs >= 0 && s.tMonoMs <= LATEST_DATE_MS)) throw bad(dir, `meta.json samples[${i}].tMonoMs must be milliseconds of a monotonic clock (0 to 8.64e15), got ${quoted(s.tMonoMs)}`);
+  // Rates divide by the time between samples: it must be positive.
+  if (before && !(s.tMonoMs > before.tMonoMs)) {
+    throw bad(dir, `meta.json samples[${i}].tMonoMs (${quoted(s.tMonoMs)}) is not after samples[${i - 1}].tMonoMs (${quoted(before.tMonoMs)}): the samples' times go backwards`);
+  }
   return { dir: s.dir, tMonoMs: s.tMonoMs, tWallMs: s.tWallMs, ...(s.light === true ? { light: true } : {}) };
+}
+
+/** A whole number in [min, max], or the capture is refused naming the field. */
+function wholeNumber(dir: string, raw: Record<string, unknown>, key: string, min: number, max: number): number {
+  const v = raw[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw bad(dir, `meta.json field ${key} must be a whole number from ${min} to ${max}, got ${quoted(v)}`);
+  return v;
 }
 
 export function validateMeta(dir: string, raw: unknown): CaptureMeta {
@@ -47,9 +72,17 @@ export function validateMeta(dir: string, raw: unknown): CaptureMeta {
   need('pid', 'number');
   need('kernelRelease', 'string');
   need('clockTicksPerSecond', 'number');
-  if (raw.arch !== 'x86_64' && raw.arch !== 'aarch64') throw bad(dir, `meta.json arch must be x86_64 or aarch64, got ${JSON.stringify(raw.arch)}`);
+  // Implausible numbers are refused, never computed with (NaN %, a negative interval, a pid no kernel gives).
+  wholeNumber(dir, raw, 'pid', 0, MAX_PID);
+  wholeNumber(dir, raw, 'clockTicksPerSecond', 1, 10_000);
+  if (raw.cpuCount !== undefined) wholeNumber(dir, raw, 'cpuCount', 1, 65_536);
+  if (raw.intervalMs !== undefined && !(typeof raw.intervalMs === 'number' && raw.intervalMs >= 0 && raw.intervalMs <= 3_600_000)) {
+    throw bad(dir, `meta.json field intervalMs must be a number of milliseconds from 0 to 3600000, got ${quoted(raw.intervalMs)}`);
+  }
+  if (raw.arch !== 'x86_64' && raw.arch !== 'aarch64') throw bad(dir, `meta.json arch must be x86_64 or aarch64, got ${quoted(raw.arch)}`);
   if (!Array.isArray(raw.samples) || raw.samples.length === 0) throw bad(dir, 'meta.json lists no samples');
-  const samples = raw.samples.map((s, i) => checkSample(dir, s, i));
+  const samples: CaptureSampleMeta[] = [];
+  for (const [i, s] of raw.samples.entries()) samples.push(checkSample(dir, s, i, samples[i - 1]));
   return {
     format: 'proctriage-capture',
     formatVersion: raw.formatVersion,
@@ -84,9 +117,10 @@ function parseJson(dir: string, name: string, text: string): unknown {
   }
 }
 
+/** The text of meta.json or errors.json, without a UTF-8 byte order mark (an editor may add one). */
 function readJsonText(dir: string, path: string): string | null {
   try {
-    return readSmallFile(path, MAX_META_BYTES);
+    return readSmallFile(path, MAX_META_BYTES)?.replace(/^\uFEFF/, '') ?? null;
   } catch (err) {
     throw bad(dir, err instanceof Error ? err.message : String(err));
   }

@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from './fixture.js';
 import { commitPartial, createPartial } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
+import { captureWriteError, checkCaptureTarget } from './target.js';
 import { writeCaptureTree } from './write.js';
-import { UserError } from '../procfs/errors.js';
+import { errnoOf, UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { liveHostFacts } from '../readers/host.js';
 import { createProcFsMachineSampler } from '../sample/machine/sampler.js';
@@ -31,8 +32,7 @@ export interface MachineCaptureOptions {
  */
 export async function captureMachine(options: MachineCaptureOptions): Promise<{ dir: string; samples: MachineSample[] }> {
   const outDir = resolve(options.outDir);
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new UserError(`${outDir} exists and is not empty; choose a new directory for the capture`);
-  mkdirSync(dirname(outDir), { recursive: true });
+  checkCaptureTarget(outDir);
   const live = createProcFs({ root: options.procRoot });
   const host = liveHostFacts(live);
   const recorded: RecordedSample[] = [];
@@ -62,7 +62,8 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
     return { dir: outDir, samples };
   } catch (err) {
     if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
-    throw err;
+    // Reads never throw (errors are values): an errno here is a write that failed.
+    throw errnoOf(err) !== undefined ? captureWriteError(outDir, err) : err;
   }
 }
 

@@ -168,6 +168,8 @@ export function writeFailure(err: unknown): string {
     EROFS: 'read-only file system',
     ENOSPC: 'no space left on the device',
     EDQUOT: 'disk quota exceeded',
+    ENOENT: 'a directory on the way does not exist',
+    EIO: 'input/output error',
   };
   if (code === undefined) return err instanceof Error ? err.message : String(err);
   return why[code] ?? code;

@@ -5,9 +5,10 @@ import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
 import { LiveSession } from '../session/live.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { LiveFeed } from '../ui/feeds.js';
-import { readHostInfo, userNames } from '../ui/host-info.js';
+import { readHostInfo, userNames } from './host-info.js';
 import { runInTerminal } from '../ui/run.js';
 import { captureDirFor, requireTerminal } from './terminal.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface AttachOptions {
   readonly interval: number;
@@ -28,6 +29,7 @@ const SLOW_ENOUGH_FOR_NO_OPT_MS = 500;
 const ATTACH_LOOKS = { maxHz: 4, duty: 0.004 } as const;
 
 export async function runAttach(given: number, options: AttachOptions): Promise<number> {
+  requireProcRoot(options.procRoot);
   requireTerminal(`proctriage triage ${given}`);
   if (options.interval >= SLOW_ENOUGH_FOR_NO_OPT_MS) setFlagsFromString('--no-opt');
   // Sampling every second: keep the per-task files open and read only what the view uses.
@@ -43,7 +45,7 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
     title: `proctriage ${pid}`,
     feed: new LiveFeed(session, first),
     intervalMs: options.interval,
-    hostInfo: () => readHostInfo(),
+    hostInfo: () => readHostInfo(fs),
     userName: userNames(),
     capture: async () => {
       const result = await captureProcess({

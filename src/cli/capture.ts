@@ -4,6 +4,7 @@ import { cleanStalePartials } from '../capture/partial.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { EXIT } from './errors.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface CaptureCliOptions {
   readonly output: string;
@@ -16,6 +17,7 @@ export interface CaptureCliOptions {
 
 export async function runCapture(given: number, options: CaptureCliOptions): Promise<number> {
   const tty = process.stderr.isTTY;
+  requireProcRoot(options.procRoot);
   const fs = createProcFs({ root: options.procRoot });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);

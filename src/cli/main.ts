@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/threshold.js';
 import { TOOL_VERSION } from '../version.js';
-import { EXIT, reportError } from './errors.js';
+import { writeFailure } from '../capture/partial.js';
+import { EXIT, printError, reported, reportError } from './errors.js';
 import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parseSampleCount, parseSampleIndex } from './options.js';
 import { CONDITION_FORMS } from '../watch/conditions.js';
 import { collectCondition, parseByteSize, parseSeconds } from '../watch/options.js';
@@ -28,14 +29,18 @@ export interface Runtime {
   readonly sampleWorker?: string;
 }
 
-export function buildProgram(setExit: (code: number) => void, runtime: Runtime = {}): Command {
+/**
+ * `onUsageError`: commander's usage errors (unknown option, bad argument) go there, as the text
+ * of their one line; main() prints them like every other error.
+ */
+export function buildProgram(setExit: (code: number) => void, runtime: Runtime = {}, onUsageError: (message: string) => void = () => {}): Command {
   const program = new Command('proctriage');
   // Set before the subcommands are added, so they inherit it: usage errors reach main() as exceptions.
   program.exitOverride();
   // Usage errors are one line like every other error: `proctriage: <what> (see --help)`.
   program.configureOutput({
     writeErr: (str) => process.stderr.write(str),
-    outputError: (str, write) => write(`proctriage: ${str.trim().replace(/^error: /, '')} (see --help)\n`),
+    outputError: (str) => onUsageError(`${str.trim().replace(/^error: /, '')} (see --help)`),
   });
   program
     .description('Why is this process slow or stuck? Reads /proc only: no tracing, no kernel module, never writes or signals.')
@@ -52,7 +57,7 @@ Examples:
   proctriage triage --replay fixtures/epoll-idle-node
   proctriage watch 1234 --when 'state:D>500ms' --capture /tmp/w
 
-Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unusable capture, 5 the dashboard needs a terminal, 70 internal error.`,
+Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unusable capture, 5 the dashboard needs a terminal, 70 internal error, 74 the output or a capture could not be written.`,
     );
 
   program
@@ -85,7 +90,7 @@ Examples:
     .command('capture')
     .description("snapshot a process's /proc files into a directory, for replay and bug reports")
     .argument('<pid>', 'process id', parsePid)
-    .requiredOption('-o, --output <dir>', 'directory to create (must not exist or be empty)')
+    .requiredOption('-o, --output <dir>', 'directory to create (must not exist or be empty; its parent must exist)')
     .addOption(new Option('--samples <n>', 'number of samples').argParser(parseSampleCount).default(2))
     .addOption(new Option('--interval <ms>', 'time between samples').argParser(parseIntervalMs).default(1000))
     .option('--include-cmdline', 'keep the full command line (may hold secrets); by default only the program name', false)
@@ -273,26 +278,39 @@ function stdinAndStdoutAreTerminals(): boolean {
   return process.stdin.isTTY === true && process.stdout.isTTY === true;
 }
 
-/** `proctriage … | head` closes the pipe early: that is the reader's choice, not an error. */
-function exitQuietlyOnClosedPipe(): void {
+/**
+ * `proctriage … | head` closes the pipe early: that is the reader's choice, not an error. Any
+ * other failure to write the output (a full disk, an I/O error) is one line on stderr, exit 74.
+ */
+function watchStdout(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(EXIT.ok);
-    throw err;
+    process.stderr.write(`proctriage: cannot write the output: ${writeFailure(err)}\n`);
+    process.exit(EXIT.cannotWrite);
   });
 }
 
+/** Whether the command was asked for JSON: its errors then also go to stdout as one JSON object. */
+function wantsJson(argv: readonly string[]): boolean {
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
 export async function main(argv: readonly string[], runtime: Runtime = {}): Promise<void> {
-  exitQuietlyOnClosedPipe();
+  watchStdout();
   let code: number = EXIT.ok;
-  const program = buildProgram((c) => (code = c), runtime);
+  let usageError: string | null = null;
+  const program = buildProgram((c) => (code = c), runtime, (message) => (usageError = message));
+  const options = { json: wantsJson(argv), stderr: (s: string) => process.stderr.write(s), stdout: (s: string) => process.stdout.write(s) };
   try {
     await program.parseAsync(withDefaultCommand(argv));
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version end here with code 0; usage errors were already printed.
-      code = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // --help and --version end here with code 0.
+      code = err.exitCode === 0 ? EXIT.ok : printError(reported(usageError ?? err.message, EXIT.usage), options);
     } else {
-      code = reportError(err, program.opts().debug === true, (s) => process.stderr.write(s));
+      code = reportError(err, { ...options, debug: program.opts().debug === true });
     }
   }
   process.exitCode = code;

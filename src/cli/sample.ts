@@ -8,6 +8,7 @@ import type { MachineSample } from '../sample/machine/types.js';
 import { machineWindowJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { EXIT } from './errors.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface SampleOptions {
   readonly hz: number;
@@ -45,6 +46,7 @@ export async function sampleWindow(hz: number, durationMs: number, procRoot: str
 }
 
 export async function runSample(options: SampleOptions): Promise<number> {
+  requireProcRoot(options.procRoot);
   const durationMs = options.duration * 1000;
   if (options.capture) cleanStalePartials(dirname(resolve(options.capture)));
   const samples = options.capture

@@ -6,7 +6,10 @@ import { styleFor } from '../report/style.js';
 import { RateController } from '../sample/machine/budget.js';
 import { createMachineSampler } from '../sample/machine/sampler.js';
 import { EXIT } from './errors.js';
+import { readHostInfo } from './host-info.js';
+import { createProcFs } from '../procfs/procfs.js';
 import { requireTerminal } from './terminal.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface TopOptions {
   readonly once: boolean;
@@ -26,6 +29,7 @@ export interface TopOptions {
  * blessed-contrib) is imported only when it is drawn.
  */
 export async function runTop(options: TopOptions): Promise<number> {
+  requireProcRoot(options.procRoot);
   if (options.once || options.json) return runOnce(options);
   requireTerminal('proctriage top --once');
   // Its own threads are left out: sampling would otherwise show as a running `node`.
@@ -33,7 +37,13 @@ export async function runTop(options: TopOptions): Promise<number> {
   let exit;
   try {
     const { showTopDashboard } = await import('../ui/top/run.js');
-    exit = await showTopDashboard({ sampler, rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }), adaptive: options.hz === undefined, threshold: options.threshold });
+    exit = await showTopDashboard({
+      sampler,
+      rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }),
+      adaptive: options.hz === undefined,
+      threshold: options.threshold,
+      hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
+    });
   } finally {
     sampler.close();
   }

@@ -11,6 +11,7 @@ import { LiveSession } from '../session/live.js';
 import { ReplaySession } from '../session/replay.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { EXIT } from './errors.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface TriageOptions {
   readonly replay?: string;
@@ -32,6 +33,7 @@ function progress(message: string): () => void {
 }
 
 async function liveDiagnosis(given: number, options: TriageOptions): Promise<Diagnosis> {
+  requireProcRoot(options.procRoot);
   // Looks between the two samples re-read the same few files of every thread: keep them open.
   const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(1 << 16, keepOpenBudget(openFilesLimit())) });
   const { pid, note } = resolveProcessId(fs, given);

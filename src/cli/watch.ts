@@ -1,11 +1,13 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { cleanStalePartials, writeFailure } from '../capture/partial.js';
+import { makeLastDir } from '../capture/target.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { needsProcess, type Condition } from '../watch/conditions.js';
 import { runWatch, type CaptureFailure, type CaptureReport, type WatchStatus } from '../watch/recorder.js';
 import { EXIT } from './errors.js';
+import { requireProcRoot } from './proc-root.js';
 
 export interface WatchCliOptions {
   readonly when: readonly Condition[];
@@ -55,7 +57,7 @@ function heartbeat(s: WatchStatus): string {
 function prepareCaptureDir(captureDir: string): void {
   cleanStalePartials(captureDir);
   try {
-    mkdirSync(captureDir, { recursive: true });
+    makeLastDir(captureDir);
     accessSync(captureDir, constants.W_OK | constants.X_OK);
   } catch (err) {
     process.stderr.write(`proctriage: warning: captures cannot be written to ${captureDir} (${writeFailure(err)}); watching anyway\n`);
@@ -67,6 +69,7 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
   if (pid === undefined && processConditions.length > 0) {
     throw new UserError(`--when ${processConditions[0]!.text} is the CPU of one process: give a PID`, EXIT.usage);
   }
+  requireProcRoot(options.procRoot);
   const tty = process.stderr.isTTY === true;
   let heartbeatShown = false;
   const clearHeartbeat = () => {

@@ -115,7 +115,8 @@ export function missingFacts(sample: Sample, threads: readonly ThreadDiagnosis[]
   }
   if (systemUnavailable) out.push({ what: 'system pressure (PSI)', why: systemUnavailable, weakens: 'whether the machine is contended: the tree judges from the process alone', reason: 'not-in-kernel', fix: 'a kernel with CONFIG_PSI=y, booted without psi=0 (psi=1 where it defaults off)' });
   if (sample.cgroupPressure === null && sample.cgroupPath !== '/') {
-    out.push({ what: "pressure of the process's cgroup", why: sample.cgroupPath === null ? 'no cgroup v2 membership (cgroup v1 only)' : 'no cgroup v2 hierarchy is mounted or captured', weakens: 'contention limited to its container or service', reason: 'not-in-kernel', fix: null });
+    const why = !proc.cgroup.ok ? `its cgroup is unknown: ${describeReadError(proc.cgroup.error)}` : sample.cgroupPath === null ? 'no cgroup v2 membership (cgroup v1 only)' : 'no cgroup v2 hierarchy is mounted or captured';
+    out.push({ what: "pressure of the process's cgroup", why, weakens: 'contention limited to its container or service', reason: proc.cgroup.ok ? 'not-in-kernel' : 'damaged', fix: null });
   } else if (cgroupUnavailable) {
     out.push({ what: "pressure of the process's cgroup", why: cgroupUnavailable, weakens: 'contention limited to its container or service', reason: 'not-in-kernel', fix: null });
   }

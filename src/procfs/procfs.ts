@@ -5,12 +5,12 @@ import {
   lstatSync,
   openSync,
   readdirSync,
-  readFileSync,
   readlinkSync,
   readSync,
-  realpathSync,
+  type Stats,
 } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import { CaptureWalker } from './capture-walk.js';
 import { errnoOf, fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
 
 /**
@@ -93,14 +93,46 @@ export function readFdBounded(fd: number, maxBytes: number, fromStart: boolean, 
   return sharedBuffer.toString('utf8', 0, length);
 }
 
-function readBounded(fullPath: string, flags: number, maxBytes: number, requireRegular: boolean): string {
+/** What a file is when it is not a regular file (`a FIFO`, `a character device`, …); null for a regular file. */
+export function notRegular(st: Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  if (st.isSymbolicLink()) return 'a symlink';
+  return 'not a file';
+}
+
+/** The error for a file that is not a regular file: nothing but regular files is read. */
+export function notRegularError(what: string): Error {
+  return Object.assign(new Error(`not a regular file (${what}); refusing to read it`), { code: 'EINVAL' });
+}
+
+/**
+ * Refuse an opened fd that is not a regular file. Every /proc, sysfs and cgroup file we read
+ * fstat()s as a regular file (size 0 in /proc, 4096 in sysfs); a FIFO, a device or a socket
+ * under a proc root or in a capture is hostile. Called once per open, never per re-read of a
+ * kept fd. The open itself is O_NONBLOCK, so opening a FIFO does not wait for a writer.
+ */
+export function refuseNotRegular(fd: number): void {
+  const what = notRegular(fstatSync(fd));
+  if (what !== null) throw notRegularError(what);
+}
+
+/** Open flags of every read: never through a final symlink, never waiting (a FIFO). */
+export const READ_FLAGS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
+
+/**
+ * Open, check the type, read at most maxBytes, close. `trustShortRead`: the file is the
+ * kernel's (/proc, sysfs), which answers a whole small file in one read.
+ */
+export function readBounded(fullPath: string, flags: number, maxBytes: number, trustShortRead: boolean): string {
   const fd = openSync(fullPath, flags);
   try {
-    if (requireRegular && !fstatSync(fd).isFile()) {
-      throw Object.assign(new Error('not a regular file'), { code: 'EINVAL' });
-    }
-    // Only /proc and sysfs files are known to answer a whole small file in one read.
-    return readFdBounded(fd, maxBytes, false, !requireRegular);
+    refuseNotRegular(fd);
+    return readFdBounded(fd, maxBytes, false, trustShortRead);
   } finally {
     closeSync(fd);
   }
@@ -129,9 +161,10 @@ class KeptFiles {
         this.drop(key);
       }
     }
-    if (this.fds.size >= this.limit || !KEEPABLE_PATH.test(key)) return readBounded(fullPath(), flags, maxBytes, false);
+    if (this.fds.size >= this.limit || !KEEPABLE_PATH.test(key)) return readBounded(fullPath(), flags, maxBytes, true);
     const fd = openSync(fullPath(), flags);
     try {
+      refuseNotRegular(fd);
       const text = readFdBounded(fd, maxBytes, true, true);
       this.fds.set(key, { fd, used: true });
       return text;
@@ -182,7 +215,7 @@ export interface LiveProcFsOptions {
 export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
   const root = options.root ?? '/proc';
   const cgroupRoot = options.cgroupRoot !== undefined ? options.cgroupRoot : root === '/proc' ? findCgroup2Mount(root) : null;
-  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
+  const flags = READ_FLAGS;
 
   /** Every method refuses an absolute path or a `..` before it touches the file system. */
   // The full path is built only when needed: a kept-open file is re-read without it.
@@ -195,7 +228,7 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
       return fail(errorFromException(err, path));
     }
   };
-  const readUnder = (base: string, path: string, maxBytes: number) => under(base, path, (full) => readBounded(full(), flags, maxBytes, false));
+  const readUnder = (base: string, path: string, maxBytes: number) => under(base, path, (full) => readBounded(full(), flags, maxBytes, true));
   const kept = options.keepOpen ? new KeptFiles(options.keepOpen) : null;
 
   return {
@@ -221,7 +254,7 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
 /** The cgroup2 mount point from mountinfo (field 5 is the mount point, fstype follows ` - `). */
 export function findCgroup2Mount(procRoot: string): string | null {
   try {
-    const text = readFileSync(join(procRoot, 'self', 'mountinfo'), 'utf8');
+    const text = readBounded(join(procRoot, 'self', 'mountinfo'), READ_FLAGS, DEFAULT_MAX_BYTES, false);
     for (const line of text.split('\n')) {
       const dash = line.indexOf(' - ');
       if (dash < 0) continue;
@@ -253,53 +286,41 @@ export interface FixtureProcFsOptions {
 }
 
 /**
- * A ProcFs over a capture. It never follows a symlink and never opens anything outside
- * the sample directory: every path is checked lexically, its directory is resolved and
- * must stay inside the fixture, and files are opened with O_NOFOLLOW and must be regular.
+ * A ProcFs over a capture. It never follows a symlink out of the sample directory and never
+ * looks at anything outside it: every path is checked lexically, its directories are walked
+ * one component at a time with lstat (links inside the capture resolved by hand, links out
+ * refused where they are met: `CaptureWalker`), the file itself is lstat'ed and refused unless
+ * it is a regular file (a FIFO or a device node is never opened), and opened with O_NOFOLLOW
+ * and O_NONBLOCK.
  */
 export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
-  const sampleReal = realpathSync(options.sampleDir);
-  const procRoot = join(sampleReal, 'proc');
-  const cgroupDir = join(sampleReal, 'cgroup');
+  const sampleDir = resolvePath(options.sampleDir);
+  const procRoot = join(sampleDir, 'proc');
+  const cgroupDir = join(sampleDir, 'cgroup');
   const hasCgroup = safeIsDir(cgroupDir);
   const recorded = options.recordedErrors ?? {};
-  const flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK;
+  const walker = new CaptureWalker(sampleDir);
 
-  const inside = (full: string): boolean => full === sampleReal || full.startsWith(sampleReal + sep);
-
-  /** Resolve the directory part of a path and make sure it stays in the fixture. */
-  const resolve = (area: 'proc' | 'cgroup', path: string): { full: string } | { error: ReadError } => {
+  /** The file's directory walked inside the capture, then the file (or directory) itself lstat'ed, never followed. */
+  const resolve = (area: 'proc' | 'cgroup', path: string): { full: string; st: Stats } | { error: ReadError } => {
     const label = area === 'proc' ? path : `cgroup:${path}`;
     const bad = checkRelative(path);
     if (bad) return { error: { kind: 'io', path: label, message: bad } };
-    const base = area === 'proc' ? procRoot : cgroupDir;
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
     const name = parts.pop();
-    const outside: ReadError = { kind: 'io', path: label, message: 'the capture links outside itself; refusing to follow' };
-    let dir = base;
+    const dir = walker.dir([area, ...parts]);
+    if (!dir.ok) {
+      return { error: dir.why === 'outside' ? { kind: 'io', path: label, message: 'the capture links outside itself; refusing to follow' } : missingError(area, label, dir.error) };
+    }
+    const full = name === undefined ? dir.dir : join(dir.dir, name);
     try {
-      dir = realpathSync(join(base, ...parts));
+      return { full, st: lstatSync(full) };
     } catch (err) {
-      // A link out of the capture to a path that does not exist there is still a link out:
-      // refuse it rather than report the file missing (which would tell what exists outside).
-      return { error: deepestExistingIsOutside(base, parts) ? outside : missingError(area, path, label, err) };
+      return { error: missingError(area, label, err) };
     }
-    if (!inside(dir)) return { error: outside };
-    return { full: name === undefined ? dir : join(dir, name) };
   };
 
-  const deepestExistingIsOutside = (base: string, parts: readonly string[]): boolean => {
-    for (let k = parts.length - 1; k >= 0; k--) {
-      try {
-        return !inside(realpathSync(join(base, ...parts.slice(0, k))));
-      } catch {
-        // this prefix does not resolve either; try a shorter one
-      }
-    }
-    return false;
-  };
-
-  const missingError = (area: 'proc' | 'cgroup', path: string, label: string, err: unknown): ReadError => {
+  const missingError = (area: 'proc' | 'cgroup', label: string, err: unknown): ReadError => {
     const code = errnoOf(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return { kind: 'io', path: label, errno: code, message: 'missing from the capture (the fixture is partial)' };
@@ -319,7 +340,8 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
     }
   };
 
-  const readArea = (area: 'proc' | 'cgroup', path: string, maxBytes: number): ReadResult<string> => {
+  /** A recorded error, else `op` on the path resolved below the area; a throw means missing or unreadable. */
+  const inArea = <T>(area: 'proc' | 'cgroup', path: string, op: (full: string, st: Stats, label: string) => ReadResult<T>): ReadResult<T> => {
     const label = area === 'proc' ? path : `cgroup:${path}`;
     const rec = recordedFor(`${area}/${path}`, label);
     if (rec) return fail(rec);
@@ -329,29 +351,23 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
     const where = resolve(area, path);
     if ('error' in where) return fail(where.error);
     try {
-      return ok(readBounded(where.full, flags, maxBytes, true));
+      return op(where.full, where.st, label);
     } catch (err) {
       const code = errnoOf(err);
-      if (code === 'ELOOP') {
-        return fail({ kind: 'io', path: label, errno: code, message: 'is a symlink in the capture; refusing to follow' });
-      }
+      if (code === 'ELOOP') return fail({ kind: 'io', path: label, errno: code, message: 'is a symlink in the capture; refusing to follow' });
       if (code === 'EFBIG' || code === 'EINVAL') return fail({ kind: 'malformed', path: label, errno: code, message: (err as Error).message });
-      return fail(missingError(area, path, label, err));
+      return fail(missingError(area, label, err));
     }
   };
 
-  /** A recorded error, else `op` on the resolved path below proc/; a throw means missing or unreadable. */
-  const inProc = <T>(path: string, op: (full: string) => ReadResult<T>): ReadResult<T> => {
-    const rec = recordedFor(`proc/${path}`, path);
-    if (rec) return fail(rec);
-    const where = resolve('proc', path);
-    if ('error' in where) return fail(where.error);
-    try {
-      return op(where.full);
-    } catch (err) {
-      return fail(missingError('proc', path, path, err));
-    }
-  };
+  const readArea = (area: 'proc' | 'cgroup', path: string, maxBytes: number): ReadResult<string> =>
+    inArea(area, path, (full, st) => {
+      if (st.isSymbolicLink()) throw Object.assign(new Error('a symlink'), { code: 'ELOOP' });
+      // Refused before it is opened: opening a device may do something, a FIFO may wait.
+      const what = notRegular(st);
+      if (what !== null) throw notRegularError(what);
+      return ok(readBounded(full, READ_FLAGS, maxBytes, false));
+    });
 
   return {
     mode: 'fixture',
@@ -360,13 +376,13 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
     readText: (path, maxBytes = DEFAULT_MAX_BYTES) => readArea('proc', path, maxBytes),
     readCgroupText: (path, maxBytes = DEFAULT_MAX_BYTES) => readArea('cgroup', path, maxBytes),
     readLink: (path) =>
-      inProc(path, (full) => {
-        if (!lstatSync(full).isSymbolicLink()) return fail({ kind: 'malformed', path, message: 'expected a symlink in the capture' });
+      inArea('proc', path, (full, st) => {
+        if (!st.isSymbolicLink()) return fail({ kind: 'malformed', path, message: 'expected a symlink in the capture' });
         return ok(readlinkSync(full));
       }),
     listDir: (path) =>
-      inProc(path, (full) => {
-        if (lstatSync(full).isSymbolicLink()) return fail({ kind: 'io', path, message: 'is a symlink in the capture; refusing to follow' });
+      inArea('proc', path, (full, st) => {
+        if (st.isSymbolicLink()) return fail({ kind: 'io', path, message: 'is a symlink in the capture; refusing to follow' });
         return ok(readdirSync(full));
       }),
   };

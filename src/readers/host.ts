@@ -1,7 +1,13 @@
+import type { HostDescription, HostFacts } from './types.js';
+import type { ProcFs } from '../procfs/procfs.js';
+import type { ReadResult } from '../procfs/errors.js';
 import { arch as nodeArch, cpus } from 'node:os';
 import { archFromCpuinfo, archFromMachineName, archFromNode, type Arch } from '../kernel/arch.js';
-import type { ProcFs } from '../procfs/procfs.js';
-import type { HostFacts } from './types.js';
+import { parseCpuInfo } from '../parsers/cpuinfo.js';
+import { parseMemTotalBytes } from '../parsers/meminfo.js';
+import { parseOsRelease } from '../parsers/os-release.js';
+import { parseResult } from './parsed.js';
+import { readHostFile } from '../procfs/host-file.js';
 
 /**
  * The one place the architecture is decided, from the proc root: `sys/kernel/arch` (Linux
@@ -46,4 +52,31 @@ export function readPageSizeKb(fs: ProcFs): number {
   if (!(pages > 0) || !(rss > 0)) return 4;
   // VmRSS and statm are read a moment apart: round to the nearest power of two.
   return 2 ** Math.round(Math.log2(rss / pages));
+}
+
+
+/** os-release(5): `/etc/os-release`, else `/usr/lib/os-release`. */
+function readOsRelease(): ReadResult<string> {
+  const etc = readHostFile('/etc/os-release');
+  return etc.ok ? etc : readHostFile('/usr/lib/os-release');
+}
+
+/**
+ * CPU model and count (`cpuinfo`), memory (`meminfo`) and kernel (`sys/kernel/osrelease`)
+ * through the ProcFs, so `--proc-root /host/proc` describes the host; the distribution from
+ * os-release. Nothing is run: no program is started to ask.
+ */
+export function readHostDescription(fs: ProcFs, osRelease: () => ReadResult<string> = readOsRelease): HostDescription {
+  const cpu = parseResult(fs.readText('cpuinfo'), 'cpuinfo', parseCpuInfo);
+  const memory = parseResult(fs.readText('meminfo'), 'meminfo', parseMemTotalBytes);
+  const release = fs.readText('sys/kernel/osrelease');
+  const os = parseResult(osRelease(), 'os-release', parseOsRelease);
+  const name = os.ok ? [os.value.NAME, os.value.VERSION_ID].filter((s) => s !== undefined && s !== '').join(' ') || os.value.PRETTY_NAME || null : null;
+  return {
+    cpuModel: cpu.ok ? cpu.value.model : null,
+    cpuCount: cpu.ok ? cpu.value.count : null,
+    memoryBytes: memory.ok ? memory.value : null,
+    distro: name,
+    kernelRelease: release.ok && release.value.trim() !== '' ? release.value.trim() : null,
+  };
 }

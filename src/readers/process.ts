@@ -1,5 +1,5 @@
 import type { ProcFs } from '../procfs/procfs.js';
-import { fail, isSkipped, ok, skipped, type ReadResult } from '../procfs/errors.js';
+import { fail, isSkipped, ok, skipped, type ReadError, type ReadResult } from '../procfs/errors.js';
 import { parseCgroup } from '../parsers/cgroup.js';
 import { parseChildren } from '../parsers/children.js';
 import { parseFdInfo } from '../parsers/fdinfo.js';
@@ -57,15 +57,24 @@ function sameRun(a: ReadResult<SchedStat>, b: ReadResult<SchedStat>): boolean {
   return a.ok && b.ok && a.value.runNs === b.value.runNs && a.value.timeslices === b.value.timeslices;
 }
 
+/** What ENOENT on a file of a task that is still there means (see `optionalFile`). */
+type Absence = Pick<ReadError, 'kind' | 'message'>;
+
+/** A task file that only a kernel option provides. */
+const NOT_IN_THIS_KERNEL: Absence = { kind: 'unsupported', message: 'not provided by this kernel (configuration option not set)' };
+/** A process file every kernel has, absent from a proc root made by hand. */
+const MISSING: Absence = { kind: 'io', message: 'not readable: missing' };
+
 /**
  * Several task files exist only with a kernel option (`children`: CONFIG_PROC_CHILDREN,
  * `stack`: CONFIG_STACKTRACE, `wchan`: CONFIG_KALLSYMS, `schedstat`: CONFIG_SCHED_INFO).
  * ENOENT on one of them while the thread's stat was readable means "not in this kernel",
- * not "the thread exited".
+ * not "the thread exited"; on a process's `limits`, `cgroup` or `fd/` it means the proc root
+ * lacks them (`absence`), and the rest is still diagnosed.
  */
-function optionalFile<T>(result: ReadResult<T>, threadAlive: () => boolean): ReadResult<T> {
-  if (!result.ok && result.error.kind === 'vanished' && result.error.errno === 'ENOENT' && threadAlive()) {
-    return fail({ ...result.error, kind: 'unsupported', message: 'not provided by this kernel (configuration option not set)' });
+function optionalFile<T>(result: ReadResult<T>, stillThere: () => boolean, absence: Absence = NOT_IN_THIS_KERNEL): ReadResult<T> {
+  if (!result.ok && result.error.kind === 'vanished' && result.error.errno === 'ENOENT' && stillThere()) {
+    return fail({ ...result.error, ...absence });
   }
   return result;
 }
@@ -159,6 +168,8 @@ export function readThreads(fs: ProcFs, pid: number, options: ThreadReadOptions 
 
 export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions = {}): ProcessSnapshot {
   const stat = readParsed(fs, `${pid}/stat`, parseStat);
+  let listed: boolean | undefined;
+  const stillThere = () => stat.ok && (listed ??= fs.listDir(String(pid)).ok);
   const threads = readThreads(fs, pid, options);
   return {
     pid,
@@ -166,9 +177,9 @@ export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions
     stat,
     status: readParsed(fs, `${pid}/status`, parseStatus),
     io: readParsed(fs, `${pid}/io`, parseIo),
-    limits: readParsed(fs, `${pid}/limits`, parseLimits),
-    cgroup: readParsed(fs, `${pid}/cgroup`, parseCgroup),
-    fds: options.fds === false ? fail({ kind: 'unsupported', path: `${pid}/fd`, message: 'not read' }) : readFds(fs, pid),
+    limits: optionalFile(readParsed(fs, `${pid}/limits`, parseLimits), stillThere, MISSING),
+    cgroup: optionalFile(readParsed(fs, `${pid}/cgroup`, parseCgroup), stillThere, MISSING),
+    fds: options.fds === false ? fail({ kind: 'unsupported', path: `${pid}/fd`, message: 'not read' }) : optionalFile(readFds(fs, pid), stillThere, MISSING),
     threads,
   };
 }

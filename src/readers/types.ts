@@ -59,3 +59,12 @@ export interface HostFacts {
   readonly clockTicksPerSecond: number;
   readonly cpuCount: number;
 }
+
+/** The machine in words for a header line; null where a file did not say. */
+export interface HostDescription {
+  readonly cpuModel: string | null;
+  readonly cpuCount: number | null;
+  readonly memoryBytes: number | null;
+  readonly distro: string | null;
+  readonly kernelRelease: string | null;
+}

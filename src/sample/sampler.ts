@@ -1,4 +1,5 @@
 import type { ProcFs } from '../procfs/procfs.js';
+import type { ReadError } from '../procfs/errors.js';
 import { cgroupV2Path } from '../parsers/cgroup.js';
 import { readCgroupPressure, readSystemPressure } from '../readers/pressure.js';
 import { readProcess, readUptimeSeconds, type ProcessReadOptions } from '../readers/process.js';
@@ -41,6 +42,12 @@ export function takeSample(fs: ProcFs, pid: number, options: SampleOptions = {},
  * sample read half before and half after the exit is never diagnosed.
  */
 export function processVanished(sample: Sample): boolean {
+  return vanishedError(sample) !== null;
+}
+
+/** The read that says the process went away (see `processVanished`), or null. */
+export function vanishedError(sample: Sample): ReadError | null {
   const p = sample.process;
-  return [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds].some((r) => !r.ok && r.error.kind === 'vanished');
+  for (const r of [p.stat, p.status, p.threads, p.limits, p.cgroup, p.fds]) if (!r.ok && r.error.kind === 'vanished') return r.error;
+  return null;
 }

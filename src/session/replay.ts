@@ -1,10 +1,10 @@
 import { diagnose } from '../diagnose/diagnose.js';
-import type { LoadedCapture } from '../capture/fixture.js';
-import { ProcessGoneError } from '../sample/process-gone.js';
+import { bad, type LoadedCapture } from '../capture/fixture.js';
+import { describeReadError } from '../procfs/errors.js';
 import { buildModel } from '../sample/model.js';
 import { IntervalObserver, type Observations } from '../sample/observe.js';
 import { machineUse, readAllCounters, type MachineUse } from '../sample/culprits.js';
-import { processVanished, takeSample } from '../sample/sampler.js';
+import { processVanished, takeSample, vanishedError } from '../sample/sampler.js';
 import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
 import { readPageSizeKb } from '../readers/host.js';
@@ -96,8 +96,9 @@ export class ReplaySession implements TriageSession {
     const sample = this.sample(index);
     if (processVanished(sample)) {
       if (index === 0) {
-        const stat = sample.process.stat;
-        throw new ProcessGoneError(this.pid, false, stat.ok ? { kind: 'vanished', path: `${this.pid}`, message: 'exited' } : stat.error);
+        // `capture` never writes a capture whose first sample lacks the process: this one is damaged.
+        const gone = vanishedError(sample);
+        throw bad(this.capture.dir, `its first sample holds no process ${this.pid}${gone ? ` (${describeReadError(gone)})` : ''}`);
       }
       const before = this.at(index - 1);
       return { ...before, ended: { reason: 'exited', message: `process ${this.pid} exited before sample ${index} was taken` } };

@@ -12,18 +12,40 @@ export interface BlessedSurfaceOptions {
   readonly title: string;
 }
 
+/**
+ * blessed's terminal program runs `tmux -V` (through PATH) when $TMUX is set, to pick a mouse
+ * protocol for tmux 2 and later: proctriage runs no program, so the program is made with TMUX
+ * hidden and then told it is in tmux at version 2 — blessed's own answer when tmux cannot be
+ * asked. Nothing else in blessed reads TMUX.
+ */
+function withoutTmuxProbe<T extends { program: { tmux: boolean; tmuxVersion: number } }>(make: () => T): T {
+  const tmux = process.env.TMUX;
+  if (tmux === undefined) return make();
+  delete process.env.TMUX;
+  try {
+    const made = make();
+    made.program.tmux = true;
+    made.program.tmuxVersion = 2;
+    return made;
+  } finally {
+    process.env.TMUX = tmux;
+  }
+}
+
 /** The only blessed code: boxes placed from the layout's rects, filled with tagged lines (attach and top). */
 export async function openBlessedSurface(options: BlessedSurfaceOptions): Promise<Surface> {
   const blessed = (await import('blessed')).default;
-  const screen = blessed.screen({
-    smartCSR: true,
-    fullUnicode: false,
-    autoPadding: false,
-    warnings: false,
-    title: options.title,
-    // Resizes arrive as one event after the window settles.
-    resizeTimeout: 100,
-  });
+  const screen = withoutTmuxProbe(() =>
+    blessed.screen({
+      smartCSR: true,
+      fullUnicode: false,
+      autoPadding: false,
+      warnings: false,
+      title: options.title,
+      // Resizes arrive as one event after the window settles.
+      resizeTimeout: 100,
+    }),
+  );
   // In a UTF-8 locale draw lines as Unicode, not the DEC line-drawing set: they then copy,
   // paste and show in `tmux capture-pane` as lines (ncurses' NCURSES_NO_UTF8_ACS).
   const tput = (screen.program as unknown as { tput?: { unicode?: boolean; brokenACS?: boolean } }).tput;

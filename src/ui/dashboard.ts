@@ -13,7 +13,7 @@ export interface DashboardOptions {
   readonly feed: Feed;
   readonly surface: Surface;
   readonly intervalMs: number;
-  /** Live: reads the host once (systeminformation); started after the first frame. */
+  /** Live: reads the host once (proc root and os-release); started after the first frame. */
   readonly hostInfo?: () => Promise<HostInfo>;
   readonly userName?: (uid: number) => string | null;
   /** Live: writes a capture of the process and returns its directory (the `c` key). */

@@ -19,7 +19,7 @@ export abstract class ScreenLoop<Extra = never> {
   private settle: (exit: DashboardExit | Extra) => void = () => {};
   private readonly cleanups: (() => void)[] = [];
   protected finished = false;
-  /** The host (null while systeminformation is still reading it, or without one). */
+  /** The host (null until it has been read, after the first frame, or without one). */
   protected host: HostInfo | null = null;
   protected hostError: string | null = null;
   /** Frames drawn so far (one per tick, plus one per burst of keys). */

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitPartial, createPartial, writeFailure } from '../capture/partial.js';
 import type { RecordedSample } from '../capture/recording-procfs.js';
 import { diskBytesSteps, removeTreeSteps, runStepsSliced } from '../capture/steps.js';
+import { makeLastDir } from '../capture/target.js';
 import { captureTreeSteps } from '../capture/write.js';
 import type { HostFacts } from '../readers/types.js';
 
@@ -103,7 +104,7 @@ export class BackgroundCaptureWriter {
     let dir = s.parent;
     let tmp: string | null = null;
     try {
-      mkdirSync(s.parent, { recursive: true });
+      makeLastDir(s.parent);
       const name = nextCaptureName(s.parent);
       dir = join(s.parent, name);
       tmp = createPartial(s.parent, name);

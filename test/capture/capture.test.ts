@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -92,6 +92,8 @@ describe('capture', () => {
   it('a capture killed outright (SIGKILL) leaves its partial; the next capture beside it removes it and says so', async () => {
     const sleeper = await spawnSleeper();
     const parent = join(scratch, 'killed');
+    // Only the capture's own directory is created (as mkdir does): its parent must exist.
+    mkdirSync(parent);
     try {
       const child = spawn(process.execPath, [BIN, 'capture', String(sleeper.pid), '-o', join(parent, 'first'), '--samples', '20', '--interval', '200'], { stdio: 'ignore' });
       const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -186,6 +186,27 @@ describe('damaged files: a degraded diagnosis that says what is wrong', () => {
   });
 });
 
+describe('terminal-safe errors, and a BOM', () => {
+  it('an error quoting the bytes of a capture shows escape sequences as \\xNN, never raw', async () => {
+    const dir = hostile(() => undefined, (d) => writeFileSync(join(d, 'meta.json'), '\u001b]0;PWNED\u0007\u001b[2J\u009b31m', 'utf8'));
+    const r = await replayTraced(dir);
+    expect(r.code).toBe(4);
+    expectOneLineError(r.stderr, /meta\.json is not valid JSON/);
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(r.stderr).toContain('\\x1b]0;PWNED\\x07');
+  });
+
+  it('meta.json and errors.json that start with a UTF-8 byte order mark are read', async () => {
+    const bom = (path: string) => writeFileSync(path, `\uFEFF${readFileSync(path, 'utf8')}`);
+    const dir = hostile(
+      (_, sampleDir) => bom(join(sampleDir, 'errors.json')),
+      (d) => bom(join(d, 'meta.json')),
+    );
+    const d = await degraded(dir);
+    expect(d.process.pid).toBe(PID);
+  });
+});
+
 describe('an unusable capture: one line, exit 4', () => {
   const meta = (dir: string, edit: (m: Record<string, unknown>) => unknown) => {
     const path = join(dir, 'meta.json');
@@ -202,12 +223,22 @@ describe('an unusable capture: one line, exit 4', () => {
     ['no meta.json (an interrupted capture)', (d) => unlinkSync(join(d, 'meta.json')), /no meta\.json/],
     ['corrupt errors.json', (d) => writeFileSync(join(d, 'samples', '0001', 'errors.json'), '{"proc/x": 1'), /errors\.json is not valid JSON/],
     ['a sample directory that links to /', (d) => replace(join(d, 'samples', '0001'), '/'), /samples\/0001 is not a directory/],
+    // Implausible metadata: refused, naming the field, never computed with.
+    ['clockTicksPerSecond 0 (NaN % of CPU)', (d) => meta(d, (m) => ({ ...m, clockTicksPerSecond: 0 })), /meta\.json field clockTicksPerSecond must be a whole number from 1 to 10000, got 0$/],
+    ['sample times that go backwards', (d) => meta(d, (m) => ({ ...m, samples: (m.samples as { tMonoMs: number }[]).map((s, i) => ({ ...s, tMonoMs: 1000 - i })) })), /meta\.json samples\[1\]\.tMonoMs \(999\) is not after samples\[0\]\.tMonoMs \(1000\)/],
+    ['a pid of 1e308', (d) => meta(d, (m) => ({ ...m, pid: 1e308 })), /meta\.json field pid must be a whole number from 0 to 4194304, got 1e\+308$/],
+    ['a pid of -1', (d) => meta(d, (m) => ({ ...m, pid: -1 })), /meta\.json field pid must be a whole number from 0 to 4194304, got -1$/],
+    ['a pid of 30283.5', (d) => meta(d, (m) => ({ ...m, pid: 30283.5 })), /meta\.json field pid must be a whole number from 0 to 4194304, got 30283\.5$/],
+    ['sample times of 1e308', (d) => meta(d, (m) => ({ ...m, samples: (m.samples as object[]).map((s) => ({ ...s, tMonoMs: 1e308, tWallMs: 1e308 })) })), /meta\.json samples\[0\]\.tWallMs must be a time in milliseconds since 1970 \(0 to 8\.64e15\), got 1e\+308$/],
+    ['a cpuCount of 0', (d) => meta(d, (m) => ({ ...m, cpuCount: 0 })), /meta\.json field cpuCount must be a whole number from 1 to 65536, got 0$/],
+    ['an intervalMs of -5', (d) => meta(d, (m) => ({ ...m, intervalMs: -5 })), /meta\.json field intervalMs must be a number of milliseconds from 0 to 3600000, got -5$/],
   ];
   it.each(cases)('%s', async (_, edit, message) => {
     const dir = hostile(() => undefined, edit);
     const r = await replayTraced(dir);
     expect(r.code, r.stderr).toBe(4);
-    expect(r.stdout).toBe('');
+    // Replayed with --json: the error is also one JSON object on stdout.
+    expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'bad-capture', message: r.stderr.replace(/^proctriage: /, '').trimEnd(), exitCode: 4 } });
     expectOneLineError(r.stderr, message);
     expect(r.calls.some((c) => c.path === '/etc/passwd')).toBe(false);
   });

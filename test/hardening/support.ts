@@ -111,12 +111,15 @@ export function parseStrace(text: string): TracedCall[] {
   return calls;
 }
 
-/** Run the CLI (as root) under strace; returns the result, the calls seen, and the CLI's pid. */
-export async function traceCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number } = {}): Promise<{ result: CliResult; calls: TracedCall[]; pid: number }> {
+/**
+ * Run the CLI (as root) under strace; returns the result, the calls seen, and the CLI's pid.
+ * `trace`: the system calls to watch (default TRACED).
+ */
+export async function traceCli(args: readonly string[], options: { cwd?: string; timeoutMs?: number; trace?: readonly string[] } = {}): Promise<{ result: CliResult; calls: TracedCall[]; pid: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'proctriage-strace-'));
   try {
     const out = join(dir, 'trace');
-    const result = await run('strace', ['-f', '-qq', '-s', '4096', '-e', `trace=${TRACED.join(',')}`, '-o', out, process.execPath, join(PROJECT, 'bin', 'proctriage'), ...args], options);
+    const result = await run('strace', ['-f', '-qq', '-s', '4096', '-e', `trace=${(options.trace ?? TRACED).join(',')}`, '-o', out, process.execPath, join(PROJECT, 'bin', 'proctriage'), ...args], options);
     const text = readFileSync(out, 'utf8');
     const calls = parseStrace(text);
     const first = /^(\d+)\s/.exec(text);

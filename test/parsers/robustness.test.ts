@@ -8,12 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { parseCgroup } from '../../src/parsers/cgroup.js';
 import { parseFlatKeyed, parseMemoryLimit } from '../../src/parsers/cgroup-memory.js';
 import { parseChildren } from '../../src/parsers/children.js';
+import { parseCpuInfo } from '../../src/parsers/cpuinfo.js';
 import { parseFdTarget } from '../../src/parsers/fd.js';
 import { parseFdInfo } from '../../src/parsers/fdinfo.js';
 import { parseIo } from '../../src/parsers/io.js';
 import { parseDecimal, parseKeyValueLines } from '../../src/parsers/keyvalue.js';
 import { parseLimits } from '../../src/parsers/limits.js';
+import { parseMemTotalBytes } from '../../src/parsers/meminfo.js';
 import { parseInetSockets, parseUnixSockets } from '../../src/parsers/net.js';
+import { parseOsRelease } from '../../src/parsers/os-release.js';
 import { parsePressure } from '../../src/parsers/pressure.js';
 import { parseSchedStat } from '../../src/parsers/schedstat.js';
 import { parseSnmp } from '../../src/parsers/snmp.js';
@@ -59,6 +62,9 @@ const PARSERS: { name: string; parse: (text: string) => unknown; samples: string
       'TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 3 3\n',
     ],
   },
+  { name: 'cpuinfo', parse: parseCpuInfo, samples: [S.CPUINFO_X86, S.CPUINFO_AARCH64] },
+  { name: 'meminfo', parse: parseMemTotalBytes, samples: [S.MEMINFO] },
+  { name: 'os-release', parse: parseOsRelease, samples: [S.OS_RELEASE_DEBIAN, "# comment\nNAME='Alpine Linux'\nVERSION_ID=3.20.0\n"] },
 ];
 
 

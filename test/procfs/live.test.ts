@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseStat } from '../../src/parsers/stat.js';
 import { ownPids } from '../../src/procfs/names.js';
-import { createProcFs, DEFAULT_MAX_BYTES, findCgroup2Mount } from '../../src/procfs/procfs.js';
+import { createProcFs, DEFAULT_MAX_BYTES, findCgroup2Mount, readFdBounded } from '../../src/procfs/procfs.js';
 import { expectError, expectValue, layout, tempDir } from './support.js';
 
 describe('createProcFs on this machine\'s /proc', () => {
@@ -57,10 +58,24 @@ describe('createProcFs bounded reads (rooted at a temp directory)', () => {
     expectError(createProcFs({ root, cgroupRoot: null }).readText('huge'), { errno: 'EFBIG' });
   });
 
-  it('refuses an endless file (/dev/zero) after maxBytes + 1 bytes instead of reading forever', () => {
+  it('refuses a device (/dev/zero) before reading it; the bounded reader stops an endless file after maxBytes + 1 bytes', () => {
     const dev = createProcFs({ root: '/dev', cgroupRoot: null });
-    expectError(dev.readText('zero', 10), { errno: 'EFBIG' });
-    expectError(dev.readText('zero'), { errno: 'EFBIG', message: new RegExp(`larger than ${DEFAULT_MAX_BYTES} bytes`) });
+    expectError(dev.readText('zero', 10), { errno: 'EINVAL', message: /^not a regular file \(a character device\)/ });
+    const fd = openSync('/dev/zero', 'r');
+    try {
+      expect(() => readFdBounded(fd, 10, false, false)).toThrow(/larger than 10 bytes/);
+      expect(() => readFdBounded(fd, DEFAULT_MAX_BYTES, false, false)).toThrow(new RegExp(`larger than ${DEFAULT_MAX_BYTES} bytes`));
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('opens a FIFO without waiting for a writer and refuses it', () => {
+    const root = layout(tempDir(), { '1/': '' });
+    execFileSync('mkfifo', [join(root, '1', 'stat')]);
+    expectError(createProcFs({ root, cgroupRoot: null }).readText('1/stat'), { errno: 'EINVAL', message: /^not a regular file \(a FIFO\)/ });
+    // The first read of a file kept open across samples checks it too.
+    expectError(createProcFs({ root, cgroupRoot: null, keepOpen: 8 }).readText('1/stat'), { errno: 'EINVAL', message: /a FIFO/ });
   });
 
   it('returns a file whole if and only if it fits, across buffer growth and reuse', () => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
+import { AS_NOBODY, cliCopyForNobody } from '../hardening/support.js';
 import { spawnEpollIdle, spawnFutexLockQueue, spawnSleeper, spawnWaitpidParent, stopAll, type Spawned } from '../support/spawners.js';
 import { BIN, ensureBuilt } from './support/build.js';
 import { Tmux, tmuxAvailable, type TmuxPane } from './support/tmux.js';
@@ -17,9 +18,12 @@ import { Tmux, tmuxAvailable, type TmuxPane } from './support/tmux.js';
 const tmux = new Tmux();
 const work = mkdtempSync(join(tmpdir(), 'proctriage-ui-e2e-'));
 
-/** Run the CLI in a pane; after it ends the pane prints its exit code and the terminal modes. */
-function open(args: string, options: { cols?: number; rows?: number; env?: Record<string, string>; prefix?: string } = {}): TmuxPane {
-  const line = `${options.prefix ?? ''}${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; stty -a; sleep 600`;
+/**
+ * Run the CLI in a pane; after it ends the pane prints its exit code and the terminal modes.
+ * `bin`: another copy of the CLI (one another user can read, for `prefix: setpriv …`).
+ */
+function open(args: string, options: { cols?: number; rows?: number; env?: Record<string, string>; prefix?: string; bin?: string } = {}): TmuxPane {
+  const line = `${options.prefix ?? ''}${process.execPath} ${options.bin ?? BIN} ${args}; echo "EXIT=$?"; stty -a; sleep 600`;
   return tmux.start(line, options);
 }
 
@@ -76,7 +80,7 @@ describe('proctriage attach in tmux', () => {
     expect(screen).toContain('─ decision tree');
     expect(screen).toContain('→ next');
     expect(screen).toMatch(/q quit\s+\? help/);
-    await pane.waitFor(/host .*kernel /); // systeminformation, read once after the first frame
+    await pane.waitFor(/host .*kernel /); // the host facts, read once after the first frame
     pane.keys('q');
     const end = await ended(pane);
     expect(end.code).toBe(0);
@@ -114,14 +118,20 @@ describe('proctriage attach in tmux', () => {
 
   it('as another user, shows what it cannot read as needs root', async () => {
     if (spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status !== 0) throw new Error('setpriv (util-linux) is needed');
-    const pane = open(`attach ${parent.pid}`, { prefix: 'setpriv --reuid=65534 --regid=65534 --clear-groups ' });
-    const screen = await pane.waitFor('open fds needs root');
-    expect(screen).toContain('view: partial — needs root');
-    expect(screen).toMatch(/S unknown\s+needs root/);
-    expect(screen).toContain('stack      needs root');
-    expect(screen).toContain('read needs root');
-    pane.keys('q');
-    expect((await ended(pane)).code).toBe(0);
+    // The checkout may sit where uid 65534 cannot read (under a 0700 directory): run a copy it can.
+    const cli = cliCopyForNobody();
+    try {
+      const pane = open(`attach ${parent.pid}`, { prefix: `${AS_NOBODY.join(' ')} `, bin: cli.bin });
+      const screen = await pane.waitFor('open fds needs root');
+      expect(screen).toContain('view: partial — needs root');
+      expect(screen).toMatch(/S unknown\s+needs root/);
+      expect(screen).toContain('stack      needs root');
+      expect(screen).toContain('read needs root');
+      pane.keys('q');
+      expect((await ended(pane)).code).toBe(0);
+    } finally {
+      cli.remove();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
+import { createProcFs } from '../../procfs/procfs.js';
 import { createMachineSampler, type MachineSamplerCore, type Task } from './sampler.js';
 import type { MachineSample, MachineThread } from './types.js';
 
@@ -128,14 +128,10 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
  * start-up to the wait.
  */
 export function idleCpus(procRoot: string): number {
-  let runnable = 1;
-  try {
-    const match = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync(`${procRoot}/loadavg`, 'latin1'));
-    if (match) runnable = Number(match[1]);
-  } catch {
-    // A proc root without loadavg (a capture): assume only this task runs.
-  }
-  return availableParallelism() - Math.max(1, runnable);
+  // A proc root without loadavg (a capture): assume only this task runs.
+  const text = createProcFs({ root: procRoot, cgroupRoot: null }).readText('loadavg');
+  const match = text.ok ? /^\S+ \S+ \S+ (\d+)\//.exec(text.value) : null;
+  return availableParallelism() - Math.max(1, match ? Number(match[1]) : 1);
 }
 
 interface Helper {

@@ -1,8 +1,8 @@
-import { closeSync, openSync, readdirSync, readFileSync, constants as fsConstants } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { errnoOf, kindFromErrno, type ReadError } from '../../procfs/errors.js';
 import { numericNames } from '../../procfs/names.js';
 import { parseLimits } from '../../parsers/limits.js';
-import { DEFAULT_MAX_BYTES, readFdBounded, type ProcFs } from '../../procfs/procfs.js';
+import { createProcFs, DEFAULT_MAX_BYTES, READ_FLAGS, readFdBounded, refuseNotRegular, type ProcFs } from '../../procfs/procfs.js';
 import type { TextOrError } from './classify-cached.js';
 
 /** The per-thread files a machine sample reads. */
@@ -45,8 +45,9 @@ const FD_RESERVE = 256;
 
 /** The soft RLIMIT_NOFILE from /proc/self/limits; 1024 when it cannot be read. */
 export function openFilesLimit(procRoot = '/proc'): number {
+  const text = createProcFs({ root: procRoot, cgroupRoot: null }).readText('self/limits');
   try {
-    const limit = parseLimits(readFileSync(`${procRoot}/self/limits`, 'utf8'))['Max open files'];
+    const limit = text.ok ? parseLimits(text.value)['Max open files'] : undefined;
     if (limit) return limit.soft ?? 1 << 20;
   } catch {
     // fall through
@@ -70,7 +71,8 @@ export class FastProcSource implements MachineSource {
   private readonly open = new Map<number, OpenFiles>();
   private openCount = 0;
   opens = 0;
-  private readonly flags = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
+  /** Non-blocking, and each fd's type checked once when it is opened (never on a re-read): a FIFO under the root is refused, not waited on. */
+  private readonly flags = READ_FLAGS;
 
   constructor(
     private readonly root = '/proc',
@@ -115,6 +117,7 @@ export class FastProcSource implements MachineSource {
     this.opens++;
     let text: string;
     try {
+      refuseNotRegular(fd);
       text = this.readFd(fd, null);
     } catch (err) {
       closeSync(fd);

@@ -1,17 +1,12 @@
 import { ACCESS_REASONS } from '../../diagnose/gaps.js';
 import type { Diagnosis } from '../../diagnose/types.js';
+import type { HostDescription } from '../../readers/types.js';
 import { formatBytes, formatDuration } from '../../report/format.js';
 import type { SessionEnd } from '../../session/session.js';
 import { fitLine, line, seg, type Line, type Segment } from '../text.js';
 
-/** The machine, read once at start with systeminformation (live only). */
-export interface HostInfo {
-  readonly cpuModel: string | null;
-  readonly cpuCount: number | null;
-  readonly memoryBytes: number | null;
-  readonly distro: string | null;
-  readonly kernelRelease: string | null;
-}
+/** The machine, read once at start from the proc root and os-release (live only). */
+export type HostInfo = HostDescription;
 
 export interface ReplayPosition {
   readonly index: number;
@@ -28,7 +23,7 @@ export interface ReplayPosition {
 export interface HeaderInput {
   readonly diagnosis: Diagnosis;
   readonly intervalMs: number;
-  /** Live: the host (null while systeminformation is still reading it). */
+  /** Live: the host (null until it has been read, after the first frame). */
   readonly host: HostInfo | null;
   readonly hostError: string | null;
   /** Live: the user name of the process's uid when it is known on this machine. */

@@ -18,7 +18,7 @@ export interface TopDashboardOptions {
   readonly threshold: number;
   /** Samples older than this are dropped from the groups (default 10 s). */
   readonly windowMs?: number;
-  /** Live: reads the host once (systeminformation); started after the first frame. */
+  /** Live: reads the host once (proc root and os-release); started after the first frame. */
   readonly hostInfo?: () => Promise<HostInfo>;
 }
 

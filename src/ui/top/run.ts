@@ -2,8 +2,8 @@ import type { RateController } from '../../sample/machine/budget.js';
 import type { MachineSampler } from '../../sample/machine/types.js';
 import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
-import { readHostInfo } from '../host-info.js';
 import type { DashboardExit } from '../loop.js';
+import type { HostInfo } from '../panels/header.js';
 import { TopDashboard, type TopExit } from './dashboard.js';
 
 export interface TopScreenOptions {
@@ -11,6 +11,8 @@ export interface TopScreenOptions {
   readonly rate: RateController;
   readonly adaptive: boolean;
   readonly threshold: number;
+  /** The host line, read once after the first frame (by the CLI: the UI reads no files). */
+  readonly hostInfo: () => Promise<HostInfo>;
 }
 
 /**
@@ -20,5 +22,5 @@ export interface TopScreenOptions {
  */
 export async function showTopDashboard(options: TopScreenOptions): Promise<DashboardExit | TopExit> {
   const surface = await openBlessedSurface({ colors: styleFor(process.stdout) !== PLAIN, title: 'proctriage top' });
-  return new TopDashboard({ ...options, surface, hostInfo: () => readHostInfo() }).run();
+  return new TopDashboard({ ...options, surface }).run();
 }

@@ -232,3 +232,48 @@ export const STACK_KWORKER = `[<0>] worker_thread+0x98/0x310
 [<0>] ret_from_fork+0x151/0x170
 [<0>] ret_from_fork_asm+0x1a/0x30
 `;
+
+/** Two CPUs of an x86 /proc/cpuinfo, cut to a few fields each. */
+export const CPUINFO_X86 = `processor\t: 0
+vendor_id\t: GenuineIntel
+cpu family\t: 6
+model\t\t: 167
+model name\t: Intel(R) Xeon(R)   Processor
+flags\t\t: fpu vme de pse tsc msr pae mce
+bugs\t\t: spectre_v1 spectre_v2
+
+processor\t: 1
+vendor_id\t: GenuineIntel
+model name\t: Intel(R) Xeon(R)   Processor
+flags\t\t: fpu vme de pse tsc msr pae mce
+
+`;
+
+/** aarch64 /proc/cpuinfo: no model name. */
+export const CPUINFO_AARCH64 = `processor\t: 0
+BogoMIPS\t: 50.00
+Features\t: fp asimd evtstrm aes pmull sha1 sha2 crc32
+CPU implementer\t: 0x41
+CPU architecture: 8
+CPU variant\t: 0x3
+CPU part\t: 0xd0c
+CPU revision\t: 1
+
+`;
+
+export const MEMINFO = `MemTotal:       24634412 kB
+MemFree:         1186512 kB
+MemAvailable:   17094636 kB
+Buffers:          712888 kB
+HugePages_Total:       0
+Hugepagesize:       2048 kB
+`;
+
+export const OS_RELEASE_DEBIAN = `PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION="12 (bookworm)"
+VERSION_CODENAME=bookworm
+ID=debian
+HOME_URL="https://www.debian.org/"
+`;
