@@ -8,6 +8,7 @@ import { diagnoseThread, groupWaits } from './threads.js';
 import { walkTree } from './tree.js';
 import { futexGroups } from './follow/futex.js';
 import { memoryView } from './follow/memory.js';
+import { cgroupView } from './cgroup.js';
 import { networkView } from './follow/network.js';
 import { fdContext } from './follow/peers.js';
 import { followThread } from './follow/threads.js';
@@ -174,5 +175,6 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     futexGroups: futex,
     network,
     memory,
+    cgroup: cgroupView(model),
   };
 }

@@ -1,6 +1,7 @@
 import type { FdType } from '../parsers/fd.js';
 import type { PsiResource } from '../readers/types.js';
 import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow/types.js';
+import type { CgroupView } from './cgroup-types.js';
 import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
@@ -169,4 +170,6 @@ export interface Diagnosis {
   readonly network?: NetworkView;
   /** The memory branch: RSS, swap, major faults, memory PSI, cgroup memory.max/high/events. */
   readonly memory?: MemoryView;
+  /** The process's cgroup limits (CPU quota, memory limit, io throttles; v1 or v2) and their effect over the interval; null when not read. */
+  readonly cgroup?: CgroupView | null;
 }

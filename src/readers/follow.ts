@@ -4,6 +4,7 @@ import { readArch } from './host.js';
 import { waitCall } from './wait-call.js';
 import { readChildTree, scanParents, type ChildrenSnapshot } from './children.js';
 import { readCgroupMemory, type CgroupMemory } from './memory.js';
+import { readCgroups, v2MemoryOf, type CgroupSnapshot } from './cgroup.js';
 import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from './net.js';
 import { scanInodeOwners, type InodeOwnerScan } from './owners.js';
 import type { ProcessSnapshot } from '../readers/types.js';
@@ -23,6 +24,8 @@ export interface FollowSnapshot {
   readonly netCounters: NetCounters;
   /** null without a cgroup v2 path or mount. */
   readonly cgroupMemory: CgroupMemory | null;
+  /** The cgroup's CPU, memory and io limits and counters, v1 or v2 (readFollow always reads it; optional for hand-built snapshots). */
+  readonly cgroup?: CgroupSnapshot;
   /** null when no wait needed a peer search. */
   readonly owners: InodeOwnerScan | null;
   /** null when no thread waits for children. */
@@ -105,7 +108,9 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
   // shows nothing for one without); net/snmp is also one of the dearest files to read. When
   // fd/ is unreadable, whether it has sockets is unknown: read them.
   const netCounters = proc.fds.ok && socketInodes.size === 0 ? skippedNetCounters(pid) : readNetCounters(fs, pid);
-  const cgroupMemory = cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null;
+  const cgroup = readCgroups(fs, proc.cgroup);
+  // On v2 the memory files were just read; otherwise the v2 files say why they are missing, as before.
+  const cgroupMemory = v2MemoryOf(cgroup) ?? (cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null);
 
   const { wanted, candidates } = wantedInodes(proc, arch, net);
   let owners: InodeOwnerScan | null = null;
@@ -121,5 +126,5 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
     const needScan = !(threads.length > 0 && threads.every((t) => t.children.ok));
     children = readChildTree(fs, pid, threads, needScan && options.cache ? { ppidMap: options.cache.ppidMap(fs) } : {});
   }
-  return { arch, net, netCounters, cgroupMemory, owners, children };
+  return { arch, net, netCounters, cgroupMemory, cgroup, owners, children };
 }

@@ -1,6 +1,7 @@
 import type { ReadResult } from '../procfs/errors.js';
 import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type ThreadSnapshot } from '../readers/types.js';
 import type { Sample } from './types.js';
+import { cgroupRatesOf, type CgroupRates } from './cgroup-rates.js';
 
 export interface StallShare {
   readonly some: number | null;
@@ -37,6 +38,8 @@ export interface ProcessRates {
   readonly network?: NetworkRates;
   /** Growth of the cgroup's `memory.events` counters over the interval; absent without them. */
   readonly memoryEvents?: Readonly<Record<string, number>>;
+  /** The cgroup's throttling, failcnt/events growth, faults and refaults, io bytes (src/sample/cgroup-rates.ts); absent without follow reads. */
+  readonly cgroup?: CgroupRates;
 }
 
 export interface NetworkRates {
@@ -156,6 +159,7 @@ export function buildModel(previous: Sample | null, current: Sample, host: HostF
       systemStallPercent: stallShares(previous.systemPressure, current.systemPressure, seconds),
       threads,
       ...followRates(previous, current, seconds),
+      ...cgroupRatesOf(previous, current, seconds),
     },
   };
 }
