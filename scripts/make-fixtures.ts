@@ -10,7 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
-import { startCgroupLoad, until } from '../test/support/cgroup-load.js';
+import { cgroupCounter, startCgroupLoad, until, untilThrashing } from '../test/support/cgroup-load.js';
 import {
   spawnEpollIdle,
   spawnFutexCondPool,
@@ -69,7 +69,7 @@ const SCENARIOS: readonly Scenario[] = [
 /** test/support/c/cgload.c spinning in a new cpu+cpuacct cgroup with a 10 % quota, once throttling shows. */
 async function spawnCpuQuota(): Promise<Spawned> {
   const load = await startCgroupLoad('cpu', { 'cpu.cfs_period_us': 100_000, 'cpu.cfs_quota_us': 10_000 }, ['spin'], ['cpuacct']);
-  await until('throttled periods', () => Number(/^nr_throttled (\d+)$/m.exec(load.read('cpu.stat'))?.[1] ?? 0) >= 5);
+  await until('throttled periods', () => cgroupCounter(load, 'cpu.stat', 'nr_throttled') >= 5);
   return { pid: load.pid, waitingTids: [], related: {}, stop: () => load.stop() };
 }
 
@@ -78,7 +78,7 @@ async function spawnMemoryThrash(): Promise<Spawned> {
   const file = join(tmpdir(), `proctriage-fixture-${randomBytes(4).toString('hex')}`);
   writeFileSync(file, randomBytes(48 << 20));
   const load = await startCgroupLoad('memory', { 'memory.limit_in_bytes': 32 << 20 }, ['thrash', file, '16', '2000']);
-  await until('refaults', () => Number(/^total_workingset_refault_file (\d+)$/m.exec(load.read('memory.stat'))?.[1] ?? 0) > 1000);
+  await untilThrashing(load, 48 << 20);
   return {
     pid: load.pid,
     waitingTids: [],

@@ -22,7 +22,8 @@ import { PLAIN } from '../../src/report/style.js';
 import { buildModel } from '../../src/sample/model.js';
 import { takeSample } from '../../src/sample/sampler.js';
 import { ReplaySession } from '../../src/session/replay.js';
-import { cgroupV1Unusable, startCgroupLoad, until, type CgroupLoad } from '../support/cgroup-load.js';
+import { cgroupCounter as counter, cgroupV1Unusable, startCgroupLoad, until, untilThrashing } from '../support/cgroup-load.js';
+import { runCli } from '../cli/run-cli.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'proctriage-cgroup-v1-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -46,8 +47,6 @@ async function triageAndReplay(pid: number, intervalMs: number): Promise<{ live:
   const replayed = new ReplaySession(loadCapture(dir), { threshold: 100 }).last().diagnosis!;
   return { live, replayed };
 }
-
-const counter = (load: CgroupLoad, file: string, key: string): number => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(load.read(file))?.[1] ?? NaN);
 
 const unusable = cgroupV1Unusable('cpu', 'cpuacct', 'memory');
 
@@ -74,6 +73,26 @@ describe.skipIf(unusable !== null)(`cgroup v1 limits, live${unusable ? ` (skippe
     }
   });
 
+  it('the CLI: `triage --json` names the quota live, and `capture` then `triage --replay` shows it again', async () => {
+    const load = await startCgroupLoad('cpu', { 'cpu.cfs_period_us': 100_000, 'cpu.cfs_quota_us': 10_000 }, ['spin'], ['cpuacct']);
+    try {
+      await until('the first throttled periods', () => counter(load, 'cpu.stat', 'nr_throttled') >= 3);
+      const live = await runCli(['triage', String(load.pid), '--json', '--interval', '500']);
+      expect(live.code, live.stderr).toBe(0);
+      expect((JSON.parse(live.stdout) as Diagnosis).cgroup?.cpu).toMatchObject({ version: 'v1', path: load.path, quotaCores: 0.1 });
+      const dir = join(scratch, `cli-${load.pid}`);
+      const captured = await runCli(['capture', String(load.pid), '-o', dir, '--samples', '2', '--interval', '500']);
+      expect(captured.code, captured.stderr).toBe(0);
+      const replayed = await runCli(['triage', '--replay', dir, '--json']);
+      expect(replayed.code, replayed.stderr).toBe(0);
+      const cpu = (JSON.parse(replayed.stdout) as Diagnosis).cgroup!.cpu;
+      expect(cpu).toMatchObject({ version: 'v1', path: load.path, quotaCores: 0.1, limitPath: load.path });
+      expect(cpu.throttledPeriodsPercent).toBeGreaterThan(50);
+    } finally {
+      await load.stop();
+    }
+  });
+
   it('a 32 MiB memory limit under a 64 MiB working set: at the limit, failcnt, major faults and refaults growing, the same after replay', async () => {
     // 16 MiB of anonymous memory (no swap: it stays) and a 48 MiB file read through a mapping:
     // the page cache left under the limit holds a third of the file, so every page is refaulted.
@@ -81,7 +100,7 @@ describe.skipIf(unusable !== null)(`cgroup v1 limits, live${unusable ? ` (skippe
     writeFileSync(file, randomBytes(48 << 20));
     const load = await startCgroupLoad('memory', { 'memory.limit_in_bytes': 32 << 20 }, ['thrash', file, '16', '2000']);
     try {
-      await until('refaults in the cgroup', () => counter(load, 'memory.stat', 'total_workingset_refault_file') > 0 || counter(load, 'memory.stat', 'total_pgmajfault') > 20_000);
+      await untilThrashing(load, 48 << 20);
       const { live, replayed } = await triageAndReplay(load.pid, 1000);
       const mem = live.cgroup!.memory;
       expect(mem).toMatchObject({ version: 'v1', path: load.path, limitBytes: 32 << 20, limitPath: load.path, highBytes: null, unavailable: null, unreadable: [] });

@@ -145,4 +145,10 @@ describe('captures hold the cgroup v1 files and replay reads them back', () => {
     expectError(fs.readCgroupV1Text(hostile, 'ok/cpu.stat'), { kind: 'unsupported' });
     expect(expectValue(fs.readCgroupV1Text('cpu', 'ok/cpu.stat'))).toBe('nr_periods 1\n');
   });
+
+  it('a cgroup-v1 directory that is itself a link out of the capture is never read through', () => {
+    const outside = layout(tempDir(), { 'memory/a/memory.stat': 'cache 1\n' });
+    const fs = createFixtureProcFs({ sampleDir: layout(tempDir(), { 'proc/': '', 'cgroup-v1': { link: outside } }) });
+    expectError(fs.readCgroupV1Text('memory', 'a/memory.stat'), { kind: 'io', message: /links outside itself/ });
+  });
 });

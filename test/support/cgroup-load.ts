@@ -228,3 +228,18 @@ export async function until(what: string, check: () => boolean, timeoutMs = 10_0
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A `key value` counter of a cgroup file of the load (NaN when the key is absent). */
+export function cgroupCounter(load: CgroupLoad, file: string, key: string): number {
+  return Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(load.read(file))?.[1] ?? NaN);
+}
+
+/**
+ * Waits until a `thrash` load has read its whole file once and is refaulting it: more major
+ * faults than the file has pages, and refaults. (Refaults alone may show at once: pages of the
+ * file evicted from another cgroup before the load started count when it reads them back.)
+ */
+export function untilThrashing(load: CgroupLoad, fileBytes: number): Promise<void> {
+  const pages = fileBytes / 4096;
+  return until('the second pass over the file (refaults)', () => cgroupCounter(load, 'memory.stat', 'total_pgmajfault') > pages + 500 && cgroupCounter(load, 'memory.stat', 'total_workingset_refault_file') > 200, 20_000);
+}
