@@ -1,7 +1,7 @@
 import { describeReadError, type ReadResult } from '../procfs/errors.js';
 import type { Model } from '../sample/model.js';
 import type { CgroupSnapshot } from '../readers/cgroup.js';
-import type { CgroupPlace, CgroupResource } from '../readers/cgroup-place.js';
+import { V1_CONTROLLER, type CgroupPlace, type CgroupResource } from '../readers/cgroup-place.js';
 import { tightestQuota } from '../readers/cgroup-cpu.js';
 import { effectiveMemoryLimits } from '../readers/cgroup-memory.js';
 import { ioThrottles } from '../readers/cgroup-io.js';
@@ -10,8 +10,6 @@ import type { CgroupCpuView, CgroupGap, CgroupIoView, CgroupMemoryView, CgroupVi
 
 const valueOf = <T>(r: ReadResult<T> | null | undefined): T | null => (r?.ok ? r.value : null);
 
-const V1_NAME: Readonly<Record<CgroupResource, string>> = { cpu: 'cpu', memory: 'memory', io: 'blkio' };
-
 /** Why a place was not read, in words. */
 function placeWords(resource: CgroupResource, place: CgroupPlace, v2Path: string | null): string {
   switch (place.unavailable) {
@@ -19,14 +17,14 @@ function placeWords(resource: CgroupResource, place: CgroupPlace, v2Path: string
       return place.error ? describeReadError(place.error) : '/proc/PID/cgroup could not be read';
     case 'not-mounted':
       return place.version === 'v1'
-        ? `the ${V1_NAME[resource]} controller is on a cgroup v1 hierarchy that is not mounted here (or the capture holds none of its files)`
+        ? `the ${V1_CONTROLLER[resource]} controller is on a cgroup v1 hierarchy that is not mounted here (or the capture holds none of its files)`
         : 'no cgroup v2 hierarchy is mounted here (or the capture holds none of its files)';
     case 'outside-view':
       return `the cgroup ${place.path ?? '?'} lies outside what this cgroup namespace or mount shows`;
     case 'not-enabled':
       return v2Path === null
-        ? `no cgroup v1 hierarchy carries the ${V1_NAME[resource]} controller and the process has no cgroup v2 membership`
-        : `no cgroup v1 hierarchy carries the ${V1_NAME[resource]} controller and it is not enabled for ${v2Path} on cgroup v2 (not in its cgroup.controllers)`;
+        ? `no cgroup v1 hierarchy carries the ${V1_CONTROLLER[resource]} controller and the process has no cgroup v2 membership`
+        : `no cgroup v1 hierarchy carries the ${V1_CONTROLLER[resource]} controller and it is not enabled for ${v2Path} on cgroup v2 (not in its cgroup.controllers)`;
     case 'root-cgroup':
       return `${place.path ?? '/'} is the root cgroup: it has no ${resource} limits`;
     case 'unreadable':

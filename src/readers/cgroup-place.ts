@@ -61,7 +61,8 @@ export function cgroupAncestry(cgroupPath: string, max = 16): string[] {
   return out;
 }
 
-const V1_NAME: Readonly<Record<CgroupResource | 'cpuacct', CgroupV1Controller>> = { cpu: 'cpu', cpuacct: 'cpuacct', memory: 'memory', io: 'blkio' };
+/** The v1 controller of each resource: v1 calls io `blkio`. */
+export const V1_CONTROLLER: Readonly<Record<CgroupResource | 'cpuacct', CgroupV1Controller>> = { cpu: 'cpu', cpuacct: 'cpuacct', memory: 'memory', io: 'blkio' };
 
 const unavailable = (version: CgroupPlace['version'], path: string | null, reason: CgroupUnavailableReason, error?: ReadError): CgroupPlace => ({
   version,
@@ -94,7 +95,7 @@ export function locateCgroups(fs: ProcFs, entries: ReadResult<readonly CgroupEnt
   // The root ('/') is read like any cgroup: inside a cgroup namespace (a container) it is the
   // container's own cgroup, with its limits; the real root simply has no limit files.
   const place = (resource: CgroupResource | 'cpuacct'): CgroupPlace => {
-    const v1Controller = V1_NAME[resource];
+    const v1Controller = V1_CONTROLLER[resource];
     const v1Path = cgroupV1Path(entries.value, v1Controller);
     if (v1Path !== null) {
       if (fs.cgroupV1Roots[v1Controller] === undefined) return unavailable('v1', v1Path, 'not-mounted');
