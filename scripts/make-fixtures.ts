@@ -5,9 +5,12 @@
  * `bin/proctriage capture`, and ends it. Re-run after a change of the capture format.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
+import { cgroupCounter, startCgroupLoad, until, untilThrashing } from '../test/support/cgroup-load.js';
 import {
   spawnEpollIdle,
   spawnFutexCondPool,
@@ -30,6 +33,8 @@ interface Scenario {
   readonly start: () => Promise<Spawned>;
   /** Which pid to capture (default: the spawned pid). */
   readonly target?: (s: Spawned) => number;
+  /** Between the two samples (default 500 ms). */
+  readonly intervalMs?: number;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -47,7 +52,43 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'futex-lock-spinning', description: '4 threads blocked on one pthread mutex held by a thread spinning on the CPU (follow: lock queue with a running holder)', start: () => spawnFutexLockQueue(4, { holder: 'spinning' }) },
   { name: 'waitpid-children', description: 'sh in wait4 with 3 children sleep in nanosleep (follow: children, grouped)', start: () => spawnWaitpidParent({ children: 3 }) },
   { name: 'cpu-contended', description: 'four busy shell loops on a 2-core machine: CPU PSI some avg10 above 20 %, the target on CPU', start: () => spawnCpuHogs(4) },
+  {
+    name: 'cgroup-v1-cpu-quota',
+    description: 'a CPU spinner in a cgroup v1 cpu (and cpuacct) cgroup with cpu.cfs_quota_us 10000 per 100000: 0.1 cores, throttled every period',
+    start: () => spawnCpuQuota(),
+    intervalMs: 1000,
+  },
+  {
+    name: 'cgroup-v1-memory-limit',
+    description: 'a process with 16 MiB of anonymous memory reading a 48 MiB file through a mapping, round and round, in a cgroup v1 memory cgroup limited to 32 MiB: at the limit, failcnt, major faults and refaults growing',
+    start: () => spawnMemoryThrash(),
+    intervalMs: 1000,
+  },
 ];
+
+/** test/support/c/cgload.c spinning in a new cpu+cpuacct cgroup with a 10 % quota, once throttling shows. */
+async function spawnCpuQuota(): Promise<Spawned> {
+  const load = await startCgroupLoad('cpu', { 'cpu.cfs_period_us': 100_000, 'cpu.cfs_quota_us': 10_000 }, ['spin'], ['cpuacct']);
+  await until('throttled periods', () => cgroupCounter(load, 'cpu.stat', 'nr_throttled') >= 5);
+  return { pid: load.pid, waitingTids: [], related: {}, stop: () => load.stop() };
+}
+
+/** test/support/c/cgload.c thrashing in a new memory cgroup limited to 32 MiB, once refaults show. */
+async function spawnMemoryThrash(): Promise<Spawned> {
+  const file = join(tmpdir(), `proctriage-fixture-${randomBytes(4).toString('hex')}`);
+  writeFileSync(file, randomBytes(48 << 20));
+  const load = await startCgroupLoad('memory', { 'memory.limit_in_bytes': 32 << 20 }, ['thrash', file, '16', '2000']);
+  await untilThrashing(load, 48 << 20);
+  return {
+    pid: load.pid,
+    waitingTids: [],
+    related: {},
+    stop: async () => {
+      await load.stop();
+      rmSync(file, { force: true });
+    },
+  };
+}
 
 function cpuSomeAvg10(): number {
   const m = /^some avg10=(\d+\.\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
@@ -83,7 +124,8 @@ async function main(): Promise<void> {
       const pid = scenario.target ? scenario.target(spawned) : spawned.pid;
       const out = join(root, 'fixtures', scenario.name);
       rmSync(out, { recursive: true, force: true });
-      execFileSync(process.execPath, [join(root, 'bin/proctriage'), 'capture', String(pid), '-o', out, '--samples', '2', '--interval', '500', '--scenario', scenario.description], { stdio: 'inherit' });
+      const interval = String(scenario.intervalMs ?? 500);
+      execFileSync(process.execPath, [join(root, 'bin/proctriage'), 'capture', String(pid), '-o', out, '--samples', '2', '--interval', interval, '--scenario', scenario.description], { stdio: 'inherit' });
     } finally {
       await spawned.stop();
     }

@@ -4,10 +4,9 @@
  * and cites the kernel source it follows. Run after make-fixtures.ts:
  *   npx tsx scripts/make-synthetic-fixtures.ts
  */
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const fixtures = join(import.meta.dirname, '..', 'fixtures');
+import { writeVariant } from './fixture-variant.js';
 
 /** A wait site as an older kernel prints it: wchan and the frames of /proc/PID/stack. */
 interface OldSite {
@@ -241,21 +240,16 @@ function rewriteSample(sampleDir: string, variant: Variant): void {
 }
 
 for (const variant of VARIANTS) {
-  const src = join(fixtures, variant.from);
-  const dst = join(fixtures, variant.name);
-  rmSync(dst, { recursive: true, force: true });
-  cpSync(src, dst, { recursive: true, verbatimSymlinks: true });
-  const meta = JSON.parse(readFileSync(join(dst, 'meta.json'), 'utf8')) as Record<string, unknown> & { samples: { dir: string }[] };
-  for (const s of meta.samples) rewriteSample(join(dst, 'samples', s.dir), variant);
-  const out = {
-    ...meta,
-    kernelRelease: variant.kernelRelease,
-    ...(variant.arch ? { arch: variant.arch } : {}),
-    synthetic: true,
-    source: variant.source,
-    scenario: variant.scenario,
-    howMade: `hand-written: scripts/make-synthetic-fixtures.ts rewrote the wait sites of the captured fixture "${variant.from}" as kernel ${variant.kernelRelease}${variant.arch ? ` on ${variant.arch}` : ''} prints them`,
-  };
-  writeFileSync(join(dst, 'meta.json'), `${JSON.stringify(out, null, 2)}\n`);
-  console.log(`wrote ${dst}`);
+  writeVariant(
+    variant.from,
+    variant.name,
+    (sampleDir) => rewriteSample(sampleDir, variant),
+    () => ({
+      kernelRelease: variant.kernelRelease,
+      ...(variant.arch ? { arch: variant.arch } : {}),
+      source: variant.source,
+      scenario: variant.scenario,
+      howMade: `hand-written: scripts/make-synthetic-fixtures.ts rewrote the wait sites of the captured fixture "${variant.from}" as kernel ${variant.kernelRelease}${variant.arch ? ` on ${variant.arch}` : ''} prints them`,
+    }),
+  );
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ErrorsFile } from './format.js';
 import type { ReadResult } from '../procfs/errors.js';
 import type { ProcFs } from '../procfs/procfs.js';
+import type { CgroupV1Controller } from '../procfs/cgroup-mounts.js';
 import type { Steps } from './steps.js';
 
 /** One file the sampler read, kept as raw text (never parsed: the capture holds what /proc said). */
@@ -11,7 +12,7 @@ export type RecordedEntry =
   | { readonly type: 'link'; readonly target: string }
   | { readonly type: 'dir'; readonly names: readonly string[] };
 
-/** Everything one sample read, by `proc/<path>` or `cgroup/<path>`, and every failure. */
+/** Everything one sample read, by `proc/<path>`, `cgroup/<path>` or `cgroup-v1/<controller>/<path>`, and every failure. */
 export interface RecordedSample {
   readonly entries: ReadonlyMap<string, RecordedEntry>;
   readonly errors: ErrorsFile;
@@ -45,7 +46,11 @@ export class RecordingProcFs implements ProcFs {
     return this.inner.cgroupRoot;
   }
 
-  private record<T>(area: 'proc' | 'cgroup', path: string, result: ReadResult<T>, entry: (value: T) => RecordedEntry): ReadResult<T> {
+  get cgroupV1Roots(): ProcFs['cgroupV1Roots'] {
+    return this.inner.cgroupV1Roots;
+  }
+
+  private record<T>(area: 'proc' | 'cgroup' | 'cgroup-v1', path: string, result: ReadResult<T>, entry: (value: T) => RecordedEntry): ReadResult<T> {
     const key = `${area}/${path}`;
     // A path read twice in one sample (the follow readers look at fds again) keeps its first
     // outcome: replay then gives every reader what the first one saw.
@@ -69,6 +74,13 @@ export class RecordingProcFs implements ProcFs {
     return this.record('cgroup', path, this.inner.readCgroupText(path, maxBytes), (text) => ({ type: 'text', text }));
   }
 
+  readCgroupV1Text(controller: CgroupV1Controller, path: string, maxBytes?: number): ReadResult<string> {
+    // The controller's directory says "mounted" in replay even when every file of it failed.
+    const root = `cgroup-v1/${controller}`;
+    if (this.inner.cgroupV1Roots[controller] !== undefined && !this.entries.has(root)) this.entries.set(root, { type: 'dir', names: [] });
+    return this.record('cgroup-v1', `${controller}/${path}`, this.inner.readCgroupV1Text(controller, path, maxBytes), (text) => ({ type: 'text', text }));
+  }
+
   readLink(path: string): ReadResult<string> {
     return this.record('proc', path, this.inner.readLink(path), (target) => ({ type: 'link', target }));
   }
@@ -84,7 +96,7 @@ export class RecordingProcFs implements ProcFs {
     this.bytes += path.length + text.length;
   }
 
-  /** Failures so far, by `proc/<path>` or `cgroup/<path>`. */
+  /** Failures so far, by `proc/<path>`, `cgroup/<path>` or `cgroup-v1/<controller>/<path>`. */
   get recordedErrors(): Readonly<ErrorsFile> {
     return this.errors;
   }

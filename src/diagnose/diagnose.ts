@@ -5,11 +5,12 @@ import { ProcessGoneError } from '../sample/process-gone.js';
 import { diagnoseThread, groupWaits } from './threads.js';
 import { walkTree } from './tree.js';
 import { ACCESS_REASONS, missingFacts } from './gaps.js';
-import { limitsFromMemoryView } from './limits.js';
+import { limitsFromCgroupView, limitsFromMemoryView } from './limits.js';
 import { detectRuntime } from './runtime.js';
 import { processShares, threadShares } from './shares.js';
 import { futexGroups } from './follow/futex.js';
 import { memoryView } from './follow/memory.js';
+import { cgroupView } from './cgroup.js';
 import { networkView } from './follow/network.js';
 import { fdContext } from './follow/peers.js';
 import { followThread } from './follow/threads.js';
@@ -95,6 +96,7 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
   const facts = { ...processFacts(model, threads.length), shares: overInterval };
   const system = pressureView('system', null, sample.systemPressure, threshold, model.rates?.systemStallPercent ?? null);
   const cgroup = sample.cgroupPressure ? pressureView('cgroup', sample.cgroupPath, sample.cgroupPressure, threshold, model.rates?.cgroupStallPercent ?? null) : null;
+  const limitsView = cgroupView(model);
   const runtime = detectRuntime({ exe: proc.exe?.ok ? proc.exe.value : null, comm: facts.comm, threadNames: threads.map((t) => t.comm) });
   const tree = walkTree({
     process: facts,
@@ -108,7 +110,7 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     futexGroups: futex,
     network,
     memory,
-    limits: limitsFromMemoryView(memory),
+    limits: limitsFromCgroupView(limitsView) ?? limitsFromMemoryView(memory),
     machine: model.machine ?? null,
     runtime,
     childStates: sample.follow?.childStates ?? null,
@@ -140,5 +142,6 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     network,
     memory,
     runtime,
+    cgroup: limitsView,
   };
 }

@@ -59,7 +59,7 @@ export function nextCommands(input: TreeInput, verdict: Verdict, a: Activity): N
       break;
     case 'cpu-throttled': {
       const cpu = input.limits?.cpu;
-      out.push({ command: `cat ${cpu?.source.replace(/^cgroup /, '') ?? 'the cgroup\'s cpu.stat'}`, why: 'nr_throttled and throttled time grow while the quota holds it back' });
+      out.push({ command: `cat ${cpu?.statFile ?? '/sys/fs/cgroup/cpu.stat'}`, why: 'nr_throttled and throttled time grow while the quota holds it back (the path where the controller is usually mounted)' });
       out.push({ command: 'raise the quota: cgroup v2 cpu.max, v1 cpu.cfs_quota_us (docker --cpus, systemd CPUQuota=, Kubernetes limits.cpu)', why: 'or make it use less CPU' });
       break;
     }
@@ -71,7 +71,7 @@ export function nextCommands(input: TreeInput, verdict: Verdict, a: Activity): N
       break;
     case 'memory': {
       const mem = input.limits?.memory;
-      if (verdict.cause === 'own-cgroup-limit' && mem) out.push({ command: `cat ${mem.source.replace(/^cgroup /, '').replace(/\{.*\}$/, '')}memory.stat`, why: 'what fills the limit: anon (not reclaimable without swap) against file (page cache)' });
+      if (verdict.cause === 'own-cgroup-limit' && mem) out.push({ command: `cat ${mem.statFile}`, why: 'what fills the limit: anon (not reclaimable without swap) against file (page cache)' });
       if (verdict.cause === 'other-processes' && other) out.push(triage(other.pid, other.comm, 'the process that faults or grows most in this interval'));
       out.push({ command: 'vmstat 1', why: 'swapping (si/so) and free memory' }, { command: `grep -E 'VmRSS|VmSwap' /proc/${pid}/status`, why: "the process's resident and swapped memory" });
       break;

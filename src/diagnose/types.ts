@@ -1,6 +1,7 @@
 import type { FdType } from '../parsers/fd.js';
 import type { PsiResource } from '../readers/types.js';
 import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow/types.js';
+import type { CgroupView } from './cgroup-types.js';
 import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
@@ -310,4 +311,6 @@ export interface Diagnosis {
   readonly memory?: MemoryView;
   /** What runs it, from its exe link and thread names: decides which tool can see what /proc cannot. */
   readonly runtime?: Runtime;
+  /** The process's cgroup limits (CPU quota, memory limit, io throttles; v1 or v2) and their effect over the interval; null when not read. */
+  readonly cgroup?: CgroupView | null;
 }

@@ -29,3 +29,22 @@ export function parseCgroup(text: string): CgroupEntry[] {
 export function cgroupV2Path(entries: readonly CgroupEntry[]): string | null {
   return entries.find((e) => e.hierarchyId === 0 && e.controllers.length === 0)?.path ?? null;
 }
+
+/** The path of a process in the v1 hierarchy carrying `controller`, or null when no v1 hierarchy does. */
+export function cgroupV1Path(entries: readonly CgroupEntry[], controller: string): string | null {
+  return entries.find((e) => e.hierarchyId !== 0 && e.controllers.includes(controller))?.path ?? null;
+}
+
+/**
+ * cgroup v2 `cgroup.controllers`: the controllers the cgroup's parent enabled for it, space
+ * separated (`cpuset cpu io memory pids`), an empty line when none. A controller's interface
+ * files (`memory.max`, `cpu.max`, `io.max`) exist in the cgroup exactly when it is listed.
+ */
+export function parseCgroupControllers(text: string): string[] {
+  const line = text.replace(/\n$/, '');
+  if (line.includes('\n')) throw new ParseError('cgroup.controllers has more than one line', 2);
+  const names = line.split(' ').filter((n) => n !== '');
+  const bad = names.find((n) => !/^[a-z_][a-z0-9_]*$/.test(n));
+  if (bad !== undefined) throw new ParseError(`not a controller name: ${JSON.stringify(bad.slice(0, 30))}`, 1);
+  return names;
+}

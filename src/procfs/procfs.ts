@@ -12,6 +12,7 @@ import {
 import { join, resolve as resolvePath } from 'node:path';
 import { CaptureWalker } from './capture-walk.js';
 import { errnoOf, fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
+import { CGROUP_V1_CONTROLLERS, cgroupV1MountsByController, isCgroupV1Controller, placeUnderV1Mount, visibleCgroupMounts, type CgroupMount, type CgroupV1Controller } from './cgroup-mounts.js';
 
 /**
  * The one object through which every reader sees `/proc`. Live, its root is `/proc`;
@@ -33,6 +34,16 @@ export interface ProcFs {
   listDir(path: string): ReadResult<string[]>;
   /** Read a file below the cgroup v2 root, e.g. `system.slice/cpu.pressure`. */
   readCgroupText(path: string, maxBytes?: number): ReadResult<string>;
+  /**
+   * The cgroup v1 hierarchies it can read, by controller: the mount point (live) or the
+   * capture's `cgroup-v1/<controller>` directory; a controller not listed is not mounted.
+   */
+  readonly cgroupV1Roots: Readonly<Partial<Record<CgroupV1Controller, string>>>;
+  /**
+   * Read a file of a cgroup v1 controller by the cgroup's path in its hierarchy (as
+   * /proc/PID/cgroup names it, without the leading `/`), e.g. `('memory', 'a/b/memory.stat')`.
+   */
+  readCgroupV1Text(controller: CgroupV1Controller, path: string, maxBytes?: number): ReadResult<string>;
   /**
    * End of one sample: a ProcFs that keeps files open across samples closes those not read
    * since the last sweep (their thread is gone or no longer looked at).
@@ -203,8 +214,10 @@ function checkRelative(path: string): string | null {
 
 export interface LiveProcFsOptions {
   root?: string;
-  /** cgroup v2 mount point; when omitted it is found in `<root>/self/mountinfo` for `/proc`. */
+  /** cgroup v2 mount point; when omitted it is the first cgroup2 mount of `cgroupMounts`. */
   cgroupRoot?: string | null;
+  /** The cgroup mounts to read through; when omitted, those of `<root>/self/mountinfo` when the root is a procfs. */
+  cgroupMounts?: readonly CgroupMount[];
   /**
    * Keep up to this many per-task files open across samples (a dashboard sampling every
    * second); 0, the default, opens and closes every file. Call `sweep()` after each sample.
@@ -214,7 +227,9 @@ export interface LiveProcFsOptions {
 
 export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
   const root = options.root ?? '/proc';
-  const cgroupRoot = options.cgroupRoot !== undefined ? options.cgroupRoot : root === '/proc' ? findCgroup2Mount(root) : null;
+  const mounts = options.cgroupMounts ?? visibleCgroupMounts(root);
+  const cgroupRoot = options.cgroupRoot !== undefined ? options.cgroupRoot : (mounts.find((m) => m.fstype === 'cgroup2')?.mountPoint ?? null);
+  const v1 = cgroupV1MountsByController(mounts);
   const flags = READ_FLAGS;
 
   /** Every method refuses an absolute path or a `..` before it touches the file system. */
@@ -248,6 +263,18 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
       const result = kept ? under(cgroupRoot, path, (full) => kept.read(full, `cgroup:${path}`, flags, maxBytes)) : readUnder(cgroupRoot, path, maxBytes);
       return result.ok ? result : fail({ ...result.error, path: `cgroup:${path}`, kind: result.error.kind === 'vanished' ? 'unsupported' : result.error.kind });
     },
+    cgroupV1Roots: Object.fromEntries(CGROUP_V1_CONTROLLERS.flatMap((c) => (v1[c]?.[0] ? [[c, v1[c][0].mountPoint]] : []))),
+    readCgroupV1Text(controller, path, maxBytes = DEFAULT_MAX_BYTES) {
+      const label = `cgroup-v1:${controller}/${path}`;
+      const hierarchy = v1[controller];
+      if (!hierarchy) return fail({ kind: 'unsupported', path: label, message: `no cgroup v1 hierarchy with the ${controller} controller is mounted` });
+      const bad = checkRelative(path);
+      if (bad) return fail({ kind: 'io', path: label, message: bad });
+      const place = placeUnderV1Mount(hierarchy, path);
+      if (!place) return fail({ kind: 'unsupported', path: label, message: `the cgroup lies outside the part of the ${controller} hierarchy mounted here` });
+      const result = readUnder(place.mountPoint, place.relative, maxBytes);
+      return result.ok ? result : fail({ ...result.error, path: label, kind: result.error.kind === 'vanished' ? 'unsupported' : result.error.kind });
+    },
   };
 }
 
@@ -279,9 +306,9 @@ export interface RecordedError {
 }
 
 export interface FixtureProcFsOptions {
-  /** A sample directory holding `proc/` and optionally `cgroup/`. */
+  /** A sample directory holding `proc/` and optionally `cgroup/` and `cgroup-v1/`. */
   sampleDir: string;
-  /** Keys are `proc/<path>` or `cgroup/<path>`. */
+  /** Keys are `proc/<path>`, `cgroup/<path>` or `cgroup-v1/<controller>/<path>`. */
   recordedErrors?: Readonly<Record<string, RecordedError>>;
 }
 
@@ -293,17 +320,27 @@ export interface FixtureProcFsOptions {
  * it is a regular file (a FIFO or a device node is never opened), and opened with O_NOFOLLOW
  * and O_NONBLOCK.
  */
+/** The parts of a capture sample: `proc/`, `cgroup/` (v2) and `cgroup-v1/<controller>/`. */
+type Area = 'proc' | 'cgroup' | 'cgroup-v1';
+
+/** How a path names itself in errors: `1234/stat`, `cgroup:a/cpu.pressure`, `cgroup-v1:memory/a/memory.stat`. */
+function labelOf(area: Area, path: string): string {
+  return area === 'proc' ? path : `${area}:${path}`;
+}
+
 export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
   const sampleDir = resolvePath(options.sampleDir);
   const procRoot = join(sampleDir, 'proc');
   const cgroupDir = join(sampleDir, 'cgroup');
   const hasCgroup = safeIsDir(cgroupDir);
+  const v1Dir = join(sampleDir, 'cgroup-v1');
+  const v1Roots = Object.fromEntries(CGROUP_V1_CONTROLLERS.flatMap((c) => (safeIsDir(join(v1Dir, c)) ? [[c, join(v1Dir, c)]] : [])));
   const recorded = options.recordedErrors ?? {};
   const walker = new CaptureWalker(sampleDir);
 
   /** The file's directory walked inside the capture, then the file (or directory) itself lstat'ed, never followed. */
-  const resolve = (area: 'proc' | 'cgroup', path: string): { full: string; st: Stats } | { error: ReadError } => {
-    const label = area === 'proc' ? path : `cgroup:${path}`;
+  const resolve = (area: Area, path: string): { full: string; st: Stats } | { error: ReadError } => {
+    const label = labelOf(area, path);
     const bad = checkRelative(path);
     if (bad) return { error: { kind: 'io', path: label, message: bad } };
     const parts = path.split('/').filter((p) => p !== '' && p !== '.');
@@ -320,12 +357,12 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
     }
   };
 
-  const missingError = (area: 'proc' | 'cgroup', label: string, err: unknown): ReadError => {
+  const missingError = (area: Area, label: string, err: unknown): ReadError => {
     const code = errnoOf(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       return { kind: 'io', path: label, errno: code, message: 'missing from the capture (the fixture is partial)' };
     }
-    return errorFromException(err, label, area === 'cgroup' ? 'io' : undefined);
+    return errorFromException(err, label, area !== 'proc' ? 'io' : undefined);
   };
 
   const recordedFor = (key: string, label: string): ReadError | null => {
@@ -341,8 +378,8 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
   };
 
   /** A recorded error, else `op` on the path resolved below the area; a throw means missing or unreadable. */
-  const inArea = <T>(area: 'proc' | 'cgroup', path: string, op: (full: string, st: Stats, label: string) => ReadResult<T>): ReadResult<T> => {
-    const label = area === 'proc' ? path : `cgroup:${path}`;
+  const inArea = <T>(area: Area, path: string, op: (full: string, st: Stats, label: string) => ReadResult<T>): ReadResult<T> => {
+    const label = labelOf(area, path);
     const rec = recordedFor(`${area}/${path}`, label);
     if (rec) return fail(rec);
     if (area === 'cgroup' && !hasCgroup) {
@@ -360,7 +397,7 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
     }
   };
 
-  const readArea = (area: 'proc' | 'cgroup', path: string, maxBytes: number): ReadResult<string> =>
+  const readArea = (area: Area, path: string, maxBytes: number): ReadResult<string> =>
     inArea(area, path, (full, st) => {
       if (st.isSymbolicLink()) throw Object.assign(new Error('a symlink'), { code: 'ELOOP' });
       // Refused before it is opened: opening a device may do something, a FIFO may wait.
@@ -375,6 +412,17 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
     cgroupRoot: hasCgroup ? cgroupDir : null,
     readText: (path, maxBytes = DEFAULT_MAX_BYTES) => readArea('proc', path, maxBytes),
     readCgroupText: (path, maxBytes = DEFAULT_MAX_BYTES) => readArea('cgroup', path, maxBytes),
+    cgroupV1Roots: v1Roots,
+    readCgroupV1Text(controller, path, maxBytes = DEFAULT_MAX_BYTES) {
+      const full = `${controller}/${path}`;
+      const rec = recordedFor(`cgroup-v1/${full}`, labelOf('cgroup-v1', full));
+      if (rec) return fail(rec);
+      // The controller name becomes a directory name: only the known ones, never a path.
+      if (!isCgroupV1Controller(controller) || !(controller in v1Roots)) {
+        return fail({ kind: 'unsupported', path: labelOf('cgroup-v1', full), message: `the capture holds no cgroup v1 ${controller} files (not mounted where it was taken)` });
+      }
+      return readArea('cgroup-v1', full, maxBytes);
+    },
     readLink: (path) =>
       inArea('proc', path, (full, st) => {
         if (!st.isSymbolicLink()) return fail({ kind: 'malformed', path, message: 'expected a symlink in the capture' });

@@ -4,6 +4,7 @@ import { readArch } from './host.js';
 import { waitCall } from './wait-call.js';
 import { readChildTree, type ChildrenSnapshot } from './children.js';
 import { readCgroupMemory, type CgroupMemory } from './memory.js';
+import { readCgroups, v2MemoryOf, type CgroupSnapshot } from './cgroup.js';
 import { readNetCounters, readNetTables, skippedNetCounters, type NetCounters, type NetTables } from './net.js';
 import { scanInodeOwners, type InodeOwnerScan } from './owners.js';
 import type { ProcessSnapshot } from '../readers/types.js';
@@ -25,6 +26,8 @@ export interface FollowSnapshot {
   readonly netCounters: NetCounters;
   /** null without a cgroup v2 path or mount. */
   readonly cgroupMemory: CgroupMemory | null;
+  /** The cgroup's CPU, memory and io limits and counters, v1 or v2 (readFollow always reads it; optional for hand-built snapshots). */
+  readonly cgroup?: CgroupSnapshot;
   /** null when no wait needed a peer search. */
   readonly owners: InodeOwnerScan | null;
   /** null when no thread waits for children. */
@@ -113,7 +116,9 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
   // shows nothing for one without); net/snmp is also one of the dearest files to read. When
   // fd/ is unreadable, whether it has sockets is unknown: read them.
   const netCounters = proc.fds.ok && socketInodes.size === 0 ? skippedNetCounters(pid) : readNetCounters(fs, pid);
-  const cgroupMemory = cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null;
+  const cgroup = readCgroups(fs, proc.cgroup);
+  // On v2 the memory files were just read; otherwise the v2 files say why they are missing, as before.
+  const cgroupMemory = v2MemoryOf(cgroup) ?? (cgroupPath !== null && fs.cgroupRoot !== null ? readCgroupMemory(fs, cgroupPath) : null);
 
   const { wanted, candidates } = wantedInodes(proc, arch, net);
   let owners: InodeOwnerScan | null = null;
@@ -129,7 +134,7 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
     const needScan = !(threads.length > 0 && threads.every((t) => t.children.ok));
     children = readChildTree(fs, pid, threads, needScan && options.cache ? { ppidMap: options.cache.ppidMap(fs) } : {});
   }
-  return { arch, net, netCounters, cgroupMemory, owners, children, childStates: readChildStates(fs, proc) };
+  return { arch, net, netCounters, cgroupMemory, cgroup, owners, children, childStates: readChildStates(fs, proc) };
 }
 
 /** How many children a process's verdict looks at: enough for a pool, bounded for a fork bomb. */

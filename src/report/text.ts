@@ -1,5 +1,6 @@
 import type { Diagnosis, GapReason, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
 import { followLines } from '../diagnose/follow/lines.js';
+import { cgroupLines } from './cgroup.js';
 import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
 import type { Style } from './style.js';
 
@@ -128,6 +129,7 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   out.push(`  disk read ${formatBytes(p.readBytesPerSec)}/s   write ${formatBytes(p.writeBytesPerSec)}/s   syscalls (read+write) ${formatRate(p.syscallsPerSec)}   ctx switches ${formatRate(p.voluntarySwitchesPerSec)} vol, ${formatRate(p.involuntarySwitchesPerSec)} invol`);
   const fdTypes = Object.entries(p.fdTypes).map(([k, v]) => `${k} ${v}`).join(', ');
   out.push(`  open fds ${p.fdCount ?? 'n/a'}${p.fdSoftLimit !== null ? ` of ${p.fdSoftLimit}` : ''}${fdTypes ? ` (${fdTypes})` : ''}`);
+  out.push(...cgroupLines(d, s));
   out.push('');
   out.push(s.bold('Waits'));
   for (const g of d.waitGroups) out.push(`  ${g.label}${g.avgThreads !== null && g.avgThreads !== undefined ? s.dim(` — ${g.avgThreads.toFixed(2)} on average over the interval`) : ''}`);

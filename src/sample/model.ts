@@ -3,6 +3,7 @@ import { PSI_RESOURCES, type HostFacts, type PressureSet, type PsiResource, type
 import type { Observations } from './observe.js';
 import type { MachineUse } from './culprits.js';
 import type { Sample } from './types.js';
+import { cgroupRatesOf, type CgroupRates } from './cgroup-rates.js';
 
 export interface StallShare {
   readonly some: number | null;
@@ -41,6 +42,8 @@ export interface ProcessRates {
   readonly network?: NetworkRates;
   /** Growth of the cgroup's `memory.events` counters over the interval; absent without them. */
   readonly memoryEvents?: Readonly<Record<string, number>>;
+  /** The cgroup's throttling, failcnt/events growth, faults and refaults, io bytes (src/sample/cgroup-rates.ts); absent without follow reads. */
+  readonly cgroup?: CgroupRates;
 }
 
 export interface NetworkRates {
@@ -166,6 +169,7 @@ export function buildModel(previous: Sample | null, current: Sample, host: HostF
       cgroupStallPercent: previous.cgroupPressure && current.cgroupPressure && previous.cgroupPath === current.cgroupPath ? stallShares(previous.cgroupPressure, current.cgroupPressure, seconds) : null,
       threads,
       ...followRates(previous, current, seconds),
+      ...cgroupRatesOf(previous, current, seconds),
     },
   };
 }

@@ -173,6 +173,12 @@ class SwitchingProcFs implements ProcFs {
   readCgroupText(path: string, maxBytes?: number): ReturnType<ProcFs['readCgroupText']> {
     return this.current.readCgroupText(path, maxBytes);
   }
+  get cgroupV1Roots(): ProcFs['cgroupV1Roots'] {
+    return this.current.cgroupV1Roots;
+  }
+  readCgroupV1Text(...args: Parameters<ProcFs['readCgroupV1Text']>): ReturnType<ProcFs['readCgroupV1Text']> {
+    return this.current.readCgroupV1Text(...args);
+  }
 }
 
 /** What one tick of sampling saw; `gone` when the watched process exited or its pid was reused. */

@@ -63,6 +63,12 @@ class SwitchingProcFs implements ProcFs {
   readCgroupText(path: string, maxBytes?: number) {
     return this.current.readCgroupText(path, maxBytes);
   }
+  get cgroupV1Roots() {
+    return this.current.cgroupV1Roots;
+  }
+  readCgroupV1Text(...args: Parameters<ProcFs['readCgroupV1Text']>) {
+    return this.current.readCgroupV1Text(...args);
+  }
 }
 
 /** A ProcFs where everything under `gonePrefix` vanishes (ENOENT) once `after` has been read. */
@@ -84,6 +90,8 @@ function vanishingAfter(inner: ProcFs, after: string, gonePrefix: string): ProcF
     readLink: (path) => check(path, () => inner.readLink(path)),
     listDir: (path) => check(path, () => inner.listDir(path)),
     readCgroupText: (path, maxBytes) => inner.readCgroupText(path, maxBytes),
+    cgroupV1Roots: inner.cgroupV1Roots,
+    readCgroupV1Text: (controller, path, maxBytes) => inner.readCgroupV1Text(controller, path, maxBytes),
   };
 }
 

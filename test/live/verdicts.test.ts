@@ -11,7 +11,8 @@ import { LiveSession } from '../../src/session/live.js';
 import type { Diagnosis } from '../../src/diagnose/types.js';
 import { spawnSleeper, spawnZombie, stopAll } from '../support/spawners.js';
 import { withSpawned } from '../support/live-triage.js';
-import { spawnCpuHog, spawnDirectDsyncDd, spawnJavaLockConvoy, spawnListenOverflow, spawnPythonChildPool, spawnPythonLockConvoy } from '../support/scenarios.js';
+import { v1Hierarchy } from '../support/cgroup-v1.js';
+import { spawnCpuHog, spawnDirectDsyncDd, spawnMemoryThrasher, spawnJavaLockConvoy, spawnListenOverflow, spawnPythonChildPool, spawnPythonLockConvoy } from '../support/scenarios.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
@@ -48,6 +49,11 @@ async function settle(pid: number): Promise<void> {
     if (now - before <= 2) return;
     before = now;
   }
+}
+
+/** cgroup v1 cpu and memory controllers mounted, and root to make cgroups in them. */
+function hasCgroupV1(): boolean {
+  return process.geteuid?.() === 0 && v1Hierarchy('cpu') !== null && v1Hierarchy('memory') !== null;
 }
 
 function hasJava(): boolean {
@@ -152,6 +158,26 @@ describe('verdicts an on-call engineer can act on', () => {
         expect(d.verdict.summary).not.toMatch(/contend/);
         expect(d.path.find((st) => st.id === 'pressure')!.answer).toMatch(/^(Not now|No):/);
       }
+    });
+  }, 60_000);
+
+  it.runIf(hasCgroupV1())('a 10 % CPU quota in cgroup v1 is named: throttled by its cgroup, not slowed by others', async () => {
+    await withSpawned(spawnCpuHog({ cpuQuota: true }), async (hog) => {
+      const d = await triage(hog.pid, 1000);
+      expect(d.verdict.kind).toBe('cpu-throttled');
+      expect(d.verdict.cause).toBe('own-cgroup-limit');
+      expect(d.verdict.summary).toMatch(/throttled by its cgroup's CPU quota \(10 % of a CPU/);
+      expect(d.verdict.summary).toMatch(/throttled in \d+ % of the scheduler periods/);
+      expect(d.next[0]!.command).toMatch(/^cat \/sys\/fs\/cgroup\/cpu[^ ]*\/cpu\.stat$/);
+    });
+  }, 60_000);
+
+  it.runIf(hasCgroupV1())('a 32 MiB memory limit in cgroup v1 smaller than the working set is named', async () => {
+    await withSpawned(spawnMemoryThrasher({ limitBytes: 32 << 20, fileMiB: 64 }), async (t) => {
+      const d = await triage(t.pid, 1000);
+      expect(d.verdict.kind).toBe('memory');
+      expect(d.verdict.cause).toBe('own-cgroup-limit');
+      expect(d.verdict.summary).toMatch(/its cgroup's memory limit: the 32\.0 MiB limit of .* is smaller than its working set — \d+ major faults\/s/);
     });
   }, 60_000);
 

@@ -6,7 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCgroup } from '../../src/parsers/cgroup.js';
-import { parseFlatKeyed, parseMemoryLimit } from '../../src/parsers/cgroup-memory.js';
+import { parseCgroupCounter, parseFlatKeyed, parseMemoryLimit, parseV1MemoryLimit } from '../../src/parsers/cgroup-memory.js';
+import { parseCgroupControllers } from '../../src/parsers/cgroup.js';
+import { parseCfsQuota, parseCpuMax, parseCpuStat } from '../../src/parsers/cgroup-cpu.js';
+import { parseBlkioServiceBytes, parseBlkioThrottle, parseIoMax, parseIoStat } from '../../src/parsers/cgroup-io.js';
+import { parsePartitions } from '../../src/parsers/partitions.js';
+import * as C from './support/cgroup-samples.js';
 import { parseChildren } from '../../src/parsers/children.js';
 import { parseCpuInfo } from '../../src/parsers/cpuinfo.js';
 import { parseFdTarget } from '../../src/parsers/fd.js';
@@ -54,6 +59,17 @@ const PARSERS: { name: string; parse: (text: string) => unknown; samples: string
   { name: 'stat head', parse: parseStatHead, samples: [S.STAT_CAT, S.STAT_INIT, S.STAT_TRICKY_COMM, S.STAT_KWORKER] },
   { name: 'cgroup memory limit', parse: parseMemoryLimit, samples: ['max\n', '536870912\n'] },
   { name: 'cgroup flat-keyed', parse: parseFlatKeyed, samples: ['low 0\nhigh 12\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n', 'anon 1234\nfile 5678\n'] },
+  { name: 'cgroup.controllers', parse: parseCgroupControllers, samples: ['cpuset cpu io memory pids\n', '\n'] },
+  { name: 'cgroup counter', parse: parseCgroupCounter, samples: ['81617726\n', '100\n'] },
+  { name: 'cgroup v1 memory limit', parse: parseV1MemoryLimit, samples: [C.V1_UNLIMITED, '33554432\n'] },
+  { name: 'cpu.cfs_quota_us', parse: parseCfsQuota, samples: ['-1\n', '10000\n'] },
+  { name: 'cpu.max', parse: parseCpuMax, samples: ['max 100000\n', '10000 100000\n'] },
+  { name: 'cpu.stat', parse: parseCpuStat, samples: [C.V1_CPU_STAT, C.V2_CPU_STAT, C.V2_CPU_STAT_NO_CONTROLLER] },
+  { name: 'blkio throttle', parse: parseBlkioThrottle, samples: [C.V1_BLKIO_READ_BPS, C.V1_BLKIO_WRITE_IOPS, ''] },
+  { name: 'blkio io_service_bytes', parse: parseBlkioServiceBytes, samples: [C.V1_BLKIO_SERVICE_BYTES, 'Total 0\n'] },
+  { name: 'io.max', parse: parseIoMax, samples: [C.V2_IO_MAX] },
+  { name: 'io.stat', parse: parseIoStat, samples: [C.V2_IO_STAT] },
+  { name: 'partitions', parse: parsePartitions, samples: [C.PARTITIONS] },
   {
     name: 'net snmp',
     parse: parseSnmp,
