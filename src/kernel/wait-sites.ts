@@ -1079,7 +1079,9 @@ const LOCK_ROWS: readonly WaitSite[] = [
       // the fault handlers no longer take mmap_lock themselves.
       sym('do_user_addr_fault', 'arch/x86/mm/fault.c', range('4.20', '6.4'), { note: MMAP_LOCK, inlinedOnSomeBuilds: true, arch: 'x86_64' }),
       sym('exc_page_fault', 'arch/x86/mm/fault.c', range('5.8', '6.4'), { note: MMAP_LOCK, showsWhenInlined: 'do_user_addr_fault', arch: 'x86_64' }),
-      sym('do_page_fault', 'arch/arm64/mm/fault.c', range(null, '6.4'), { note: MMAP_LOCK, arch: 'aarch64' }),
+      // No arch: besides arm64's, x86 had a do_page_fault() that is the wait site on 5.7, where it
+      // called do_user_addr_fault() directly (before, the noinline __do_page_fault() held the call).
+      sym('do_page_fault', 'arch/arm64/mm/fault.c', range(null, '6.4'), { note: MMAP_LOCK }),
       sym('lock_mm_and_find_vma', 'mm/memory.c', range('6.1.37'), { note: MMAP_LOCK }),
       sym('__access_remote_vm', 'mm/memory.c', ALL_KERNELS, { note: `${MMAP_LOCK} of another process` }),
       sym('m_start', 'fs/proc/task_mmu.c', ALL_KERNELS, { note: `${MMAP_LOCK} (reading /proc/PID/maps)` }),
