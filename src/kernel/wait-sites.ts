@@ -835,9 +835,10 @@ const IPC_ROWS: readonly WaitSite[] = [
     label: 'file lock',
     syscallSaysIt: true,
     symbols: [
-      // locks_lock_inode_wait() is new in 4.4 (4.2 has the exported flock_lock_inode_wait() instead);
-      // the flock sleep is in the static flock_lock_inode_wait() it calls.
-      sym('locks_lock_inode_wait', 'fs/locks.c', range('4.4'), { context: 'flock', showsWhenInlined: 'flock_lock_inode_wait' }),
+      // locks_lock_inode_wait() is in 4.4 but not in 4.2 (which has the exported
+      // flock_lock_inode_wait() instead); with no 4.3 source at hand, 4.3 is the wider bound.
+      // The flock sleep is in the static flock_lock_inode_wait() it calls.
+      sym('locks_lock_inode_wait', 'fs/locks.c', range('4.3'), { context: 'flock', showsWhenInlined: 'flock_lock_inode_wait' }),
       sym('fcntl_setlk', 'fs/locks.c', ALL_KERNELS, { context: 'F_SETLKW', showsWhenInlined: 'do_lock_file_wait' }),
       sym('do_lock_file_wait', 'fs/locks.c', ALL_KERNELS, { context: 'F_SETLKW', inlinedOnSomeBuilds: true }),
     ],
