@@ -1,11 +1,13 @@
 import type { Arch } from './arch.js';
 import type { WaitExplanation, WaitKind } from './wait-kinds.js';
 import { syscallNumber } from './syscalls.js';
+import { inKernelRange, kernelVersion, type KernelRange, type KernelVersion } from './version.js';
 
 /**
  * The wait-site catalog of ../shared/kernel-wait-sites.md as data: for each way a thread
  * can wait, the kernel symbols that `wchan` and the top of `stack` show on every kernel from
- * 4.9 to 6.18, the syscalls it happens in, and what it means in plain words.
+ * 4.0 to 6.18 (with the versions each one shows on), the syscalls it happens in, and what it
+ * means in plain words.
  *
  * Matching rules the classifier relies on:
  * - a row's `symbols` are compared with the top frame (or `wchan`) after stripping clone
@@ -17,17 +19,41 @@ import { syscallNumber } from './syscalls.js';
  *   outside a cgroup-v2 freeze): it needs the syscall's agreement to be certain.
  */
 
-export interface KernelSymbol {
+/**
+ * One symbol of a row. `since`/`until` are the mainline releases (both inclusive) in which the
+ * symbol exists and is where this wait shows, checked against the kernel sources of each
+ * version: `since` null = already in 4.0, `until` null = still in 6.18 (see `KernelRange`).
+ * Where a stable backport put it into older releases, `since` names the oldest such release.
+ */
+export interface KernelSymbol extends KernelRange {
   /** Symbol without clone suffix, as `stripSymbolSuffix` leaves it. */
   readonly name: string;
   /** Source file in the newest kernel that has the symbol (shown to users). */
   readonly file: string;
-  /** Kernel versions that show this symbol for this wait, e.g. `4.9-5.15`, `6.16+`, `all`. */
-  readonly kernels: string;
   /** Short qualifier for summaries, e.g. `mmap_lock` for a lock taker. */
   readonly note?: string;
   /** The symbol also appears outside this wait: a match alone is only `likely`. */
   readonly weak?: boolean;
+  /**
+   * Leaves no frame of its own on some builds (inlined into its caller, or it tail-calls into
+   * the scheduler): there its caller, listed in the same row, shows instead.
+   */
+  readonly inlinedOnSomeBuilds?: boolean;
+  /**
+   * Shows only on builds where this callee (a function, or the wait it names) leaves no frame
+   * of its own, being inlined or tail-called; elsewhere the callee shows. `do_epoll_wait`
+   * shows where `ep_poll` is inlined.
+   */
+  readonly showsWhenInlined?: string;
+  /**
+   * A scheduler-section (`__sched`) function: `wchan` and `/proc/PID/stack` skip it, so only
+   * hung-task reports, sysrq-w, perf or eBPF stacks show it.
+   */
+  readonly normallyHidden?: boolean;
+  /** Only on this architecture: an arch fault handler, syscall wrapper or assembly thunk. */
+  readonly arch?: Arch;
+  /** When it applies, where that is not a kernel version: `flock`, `cgroup v2 memory.high`. */
+  readonly context?: string;
 }
 
 /** A deeper stack frame that picks a row when the top symbol is shared. `prefix*` matches a prefix. */
@@ -61,8 +87,32 @@ export interface SharedSymbol {
   readonly explanation: WaitExplanation;
 }
 
-function sym(name: string, file: string, kernels: string, extra: Partial<Pick<KernelSymbol, 'note' | 'weak'>> = {}): KernelSymbol {
-  return { name, file, kernels, ...extra };
+type SymbolFacts = Partial<Omit<KernelSymbol, 'name' | 'file' | keyof KernelRange>>;
+
+function sym(name: string, file: string, kernels: KernelRange, extra: SymbolFacts = {}): KernelSymbol {
+  return { name, file, since: kernels.since, until: kernels.until, ...extra };
+}
+
+/** `since`/`until` from catalog literals: `range('5.6', '6.14')`, `range(null, '5.15')`, `range('6.16')`. */
+function range(since: string | null, until: string | null = null): KernelRange {
+  return { since: since === null ? null : kernelVersion(since), until: until === null ? null : kernelVersion(until) };
+}
+
+/** Present and showing for this wait on every kernel the catalog covers. */
+const ALL_KERNELS: KernelRange = { since: null, until: null };
+
+/**
+ * Whether the catalog knows `symbol` as this wait's site on kernel `v` (architecture aside: see
+ * `symbol.arch`). A symbol seen outside its range is a renamed function's old or new name, or a
+ * build the catalog has not met: the match is then less certain.
+ */
+export function symbolKnownOn(symbol: KernelSymbol, v: KernelVersion): boolean {
+  return inKernelRange(v, symbol);
+}
+
+/** Whether this symbol shows or not depending on how the kernel was compiled. */
+export function dependsOnInlining(symbol: KernelSymbol): boolean {
+  return symbol.inlinedOnSomeBuilds === true || symbol.showsWhenInlined !== undefined;
 }
 
 function callers(...names: string[]): CallerPattern[] {
@@ -96,10 +146,12 @@ const EXT4_FILE = 'fs/ext4/file.c';
 
 /** Page-cache wait helpers shared by page reads, writeback and reclaim. */
 const PAGE_WAIT_SYMBOLS: readonly KernelSymbol[] = [
-  sym('wait_on_page_bit', FILEMAP, '4.9-5.15'),
-  sym('wait_on_page_bit_common', FILEMAP, '4.9-5.15'),
-  sym('folio_wait_bit', FILEMAP, '5.16+'),
-  sym('folio_wait_bit_common', FILEMAP, '5.16+'),
+  // The folio conversion of 5.16 renamed the page wait helpers (5.15 has the old names, 5.16 the new).
+  sym('wait_on_page_bit', FILEMAP, range(null, '5.15')),
+  // New in 4.10 with the PageWaiters rework (4.9 has no such function); `static inline`, yet usually kept out of line.
+  sym('wait_on_page_bit_common', FILEMAP, range('4.10', '5.15'), { inlinedOnSomeBuilds: true }),
+  sym('folio_wait_bit', FILEMAP, range('5.16'), { showsWhenInlined: 'folio_wait_bit_common' }),
+  sym('folio_wait_bit_common', FILEMAP, range('5.16'), { inlinedOnSomeBuilds: true }),
 ];
 
 const READ_SYSCALLS = ['read', 'readv', 'pread64', 'preadv', 'preadv2'];
@@ -113,7 +165,7 @@ const PROCESS_ROWS: readonly WaitSite[] = [
     kind: 'waitpid',
     label: 'waiting for a child',
     syscallSaysIt: true,
-    symbols: [sym('do_wait', 'kernel/exit.c', 'all')],
+    symbols: [sym('do_wait', 'kernel/exit.c', ALL_KERNELS)],
     syscalls: ['wait4', 'waitid'],
     states: 'S',
     explanation: {
@@ -128,9 +180,10 @@ const PROCESS_ROWS: readonly WaitSite[] = [
     kind: 'vfork',
     label: 'vfork parent',
     symbols: [
-      sym('_do_fork', 'kernel/fork.c', '4.9-5.9', { weak: true }),
-      sym('kernel_clone', 'kernel/fork.c', '5.10+', { weak: true }),
-      sym('wait_for_vfork_done', 'kernel/fork.c', 'all (when not inlined)'),
+      // do_fork became _do_fork in 4.2 ("clone: support passing tls argument via C") and kernel_clone in 5.10.
+      sym('_do_fork', 'kernel/fork.c', range('4.2', '5.9'), { weak: true, showsWhenInlined: 'wait_for_vfork_done' }),
+      sym('kernel_clone', 'kernel/fork.c', range('5.10'), { weak: true, showsWhenInlined: 'wait_for_vfork_done' }),
+      sym('wait_for_vfork_done', 'kernel/fork.c', ALL_KERNELS, { inlinedOnSomeBuilds: true }),
     ],
     syscalls: ['vfork', 'clone', 'clone3'],
     states: 'D',
@@ -145,7 +198,7 @@ const PROCESS_ROWS: readonly WaitSite[] = [
     id: 'zombie',
     kind: 'zombie',
     label: 'zombie',
-    symbols: [sym('exit_notify', 'kernel/exit.c', 'all')],
+    symbols: [sym('exit_notify', 'kernel/exit.c', ALL_KERNELS)],
     syscalls: [],
     states: 'Z',
     explanation: {
@@ -158,7 +211,7 @@ const PROCESS_ROWS: readonly WaitSite[] = [
     id: 'signal-stop',
     kind: 'stopped',
     label: 'stopped',
-    symbols: [sym('do_signal_stop', SIGNAL, 'all')],
+    symbols: [sym('do_signal_stop', SIGNAL, ALL_KERNELS)],
     syscalls: [],
     states: 'T',
     explanation: {
@@ -171,7 +224,7 @@ const PROCESS_ROWS: readonly WaitSite[] = [
     id: 'ptrace-stop',
     kind: 'traced',
     label: 'traced',
-    symbols: [sym('ptrace_stop', SIGNAL, 'all')],
+    symbols: [sym('ptrace_stop', SIGNAL, ALL_KERNELS)],
     syscalls: [],
     states: 'tT',
     explanation: {
@@ -185,9 +238,10 @@ const PROCESS_ROWS: readonly WaitSite[] = [
     kind: 'frozen',
     label: 'frozen',
     symbols: [
-      sym('__refrigerator', 'kernel/freezer.c', 'all'),
-      sym('do_freezer_trap', SIGNAL, '5.2+'),
-      sym('get_signal', SIGNAL, '5.2+ (do_freezer_trap inlined)', { weak: true }),
+      sym('__refrigerator', 'kernel/freezer.c', ALL_KERNELS),
+      // The cgroup v2 freezer arrived in 5.2 (5.1 has no do_freezer_trap).
+      sym('do_freezer_trap', SIGNAL, range('5.2'), { inlinedOnSomeBuilds: true }),
+      sym('get_signal', SIGNAL, range('5.2'), { weak: true, showsWhenInlined: 'do_freezer_trap' }),
     ],
     syscalls: [],
     states: 'DS',
@@ -219,8 +273,10 @@ const EVENT_LOOP_ROWS: readonly WaitSite[] = [
     label: 'epoll wait',
     syscallSaysIt: true,
     symbols: [
-      sym('ep_poll', 'fs/eventpoll.c', 'all (when not inlined)'),
-      sym('do_epoll_wait', 'fs/eventpoll.c', '6.x builds that inline ep_poll'),
+      sym('ep_poll', 'fs/eventpoll.c', ALL_KERNELS, { inlinedOnSomeBuilds: true }),
+      // do_epoll_wait exists since 4.17 (4.16 has none); nothing ties its showing to 6.x: any
+      // build that inlines ep_poll shows it.
+      sym('do_epoll_wait', 'fs/eventpoll.c', range('4.17'), { showsWhenInlined: 'ep_poll' }),
     ],
     syscalls: ['epoll_wait', 'epoll_pwait', 'epoll_pwait2'],
     states: 'S',
@@ -236,7 +292,7 @@ const EVENT_LOOP_ROWS: readonly WaitSite[] = [
     kind: 'poll',
     label: 'select',
     syscallSaysIt: true,
-    symbols: [sym('poll_schedule_timeout', SELECT, 'all')],
+    symbols: [sym('poll_schedule_timeout', SELECT, ALL_KERNELS)],
     callers: callers('do_select', 'core_sys_select', 'kern_select'),
     syscalls: ['select', 'pselect6'],
     states: 'S',
@@ -251,7 +307,7 @@ const EVENT_LOOP_ROWS: readonly WaitSite[] = [
     kind: 'poll',
     label: 'poll',
     syscallSaysIt: true,
-    symbols: [sym('poll_schedule_timeout', SELECT, 'all')],
+    symbols: [sym('poll_schedule_timeout', SELECT, ALL_KERNELS)],
     callers: callers('do_sys_poll', 'do_poll'),
     syscalls: ['poll', 'ppoll'],
     states: 'S',
@@ -266,7 +322,8 @@ const EVENT_LOOP_ROWS: readonly WaitSite[] = [
     kind: 'io_uring',
     label: 'io_uring wait',
     syscallSaysIt: true,
-    symbols: [sym('io_cqring_wait', 'io_uring/io_uring.c', '5.1+ (fs/io_uring.c before 6.0)')],
+    // io_uring came in 5.1; the file was fs/io_uring.c before 6.0.
+    symbols: [sym('io_cqring_wait', 'io_uring/io_uring.c', range('5.1'))],
     syscalls: ['io_uring_enter'],
     states: 'S',
     explanation: {
@@ -284,9 +341,11 @@ const FUTEX_ROWS: readonly WaitSite[] = [
     label: 'futex wait',
     syscallSaysIt: true,
     symbols: [
-      sym('futex_wait_queue_me', 'kernel/futex.c', '4.9-5.15'),
-      sym('futex_wait_queue', WAITWAKE, '5.16-6.15'),
-      sym('futex_do_wait', WAITWAKE, '6.16+'),
+      // Renamed futex_wait_queue by the futex split of 5.16, then futex_do_wait by
+      // "futex: Move futex_queue() into futex_wait_setup()" (tip locking/futex, merged for 6.16).
+      sym('futex_wait_queue_me', 'kernel/futex.c', range(null, '5.15')),
+      sym('futex_wait_queue', WAITWAKE, range('5.16', '6.15')),
+      sym('futex_do_wait', WAITWAKE, range('6.16')),
     ],
     syscalls: ['futex', 'futex_wait'],
     states: 'S',
@@ -305,8 +364,12 @@ const FUTEX_ROWS: readonly WaitSite[] = [
     label: 'PI futex lock',
     syscallSaysIt: true,
     symbols: [
-      sym('futex_lock_pi', 'kernel/futex/pi.c', '4.9-6.6 (kernel/futex.c before 5.16)'),
-      sym('rt_mutex_schedule', 'kernel/sched/core.c', '6.7+', { weak: true }),
+      // futex_lock_pi is the first visible frame only while everything below it is __sched: from
+      // 5.13 ("locking/rtmutex: Make text section and inlining consistent" put rt_mutex_wait_proxy_lock
+      // there) until 6.6. Before, rt_mutex_timed_futex_lock (to 4.11) or rt_mutex_wait_proxy_lock
+      // (4.12-5.12) shows; from 6.7 rt_mutex_schedule, which is not __sched. kernel/futex.c before 5.16.
+      sym('futex_lock_pi', 'kernel/futex/pi.c', range('5.13', '6.6')),
+      sym('rt_mutex_schedule', 'kernel/sched/core.c', range('6.7'), { weak: true }),
     ],
     callers: callers('futex_lock_pi'),
     syscalls: ['futex'],
@@ -324,7 +387,8 @@ const FUTEX_ROWS: readonly WaitSite[] = [
     kind: 'futex',
     label: 'futex waitv',
     syscallSaysIt: true,
-    symbols: [sym('futex_wait_multiple', WAITWAKE, '5.16+')],
+    // futex_waitv(2) is new in 5.16; the sleep itself is the static futex_sleep_multiple().
+    symbols: [sym('futex_wait_multiple', WAITWAKE, range('5.16'), { showsWhenInlined: 'futex_sleep_multiple' })],
     syscalls: ['futex_waitv'],
     states: 'S',
     explanation: {
@@ -341,11 +405,15 @@ const PIPE_ROWS: readonly WaitSite[] = [
     kind: 'pipe',
     label: 'pipe read',
     symbols: [
-      sym('pipe_wait', PIPE, '4.9-5.5'),
-      sym('pipe_read', PIPE, '5.6-6.14'),
-      sym('anon_pipe_read', PIPE, '6.15+'),
-      sym('fifo_pipe_read', PIPE, '6.15+ (when not inlined)'),
-      sym('pipe_wait_readable', PIPE, '5.9+ (splice, tee)'),
+      // read(2) slept in pipe_wait() until 5.5: 0ddad21d3e99 ("pipe: use exclusive waits when reading
+      // or writing") is 5.6 material, refused for 5.5 stable. splice, tee and FIFO open kept
+      // pipe_wait() until it went in 5.9 (5.8 has it), hence its range.
+      sym('pipe_wait', PIPE, range(null, '5.8')),
+      sym('pipe_read', PIPE, range('5.6', '6.14')),
+      // "pipe: don't update {a,c,m}time for anonymous pipes" (6.15) split pipe_read into these two.
+      sym('anon_pipe_read', PIPE, range('6.15')),
+      sym('fifo_pipe_read', PIPE, range('6.15'), { showsWhenInlined: 'anon_pipe_read' }),
+      sym('pipe_wait_readable', PIPE, range('5.9'), { context: 'splice, tee' }),
     ],
     callers: callers('pipe_read', 'anon_pipe_read', 'fifo_pipe_read', 'ipipe_prep'),
     syscalls: [...READ_SYSCALLS, 'splice', 'tee'],
@@ -361,11 +429,11 @@ const PIPE_ROWS: readonly WaitSite[] = [
     kind: 'pipe',
     label: 'pipe write',
     symbols: [
-      sym('pipe_wait', PIPE, '4.9-5.5'),
-      sym('pipe_write', PIPE, '5.6-6.14'),
-      sym('anon_pipe_write', PIPE, '6.15+'),
-      sym('fifo_pipe_write', PIPE, '6.15+ (when not inlined)'),
-      sym('pipe_wait_writable', PIPE, '5.9+ (splice, vmsplice)'),
+      sym('pipe_wait', PIPE, range(null, '5.8')),
+      sym('pipe_write', PIPE, range('5.6', '6.14')),
+      sym('anon_pipe_write', PIPE, range('6.15')),
+      sym('fifo_pipe_write', PIPE, range('6.15'), { showsWhenInlined: 'anon_pipe_write' }),
+      sym('pipe_wait_writable', PIPE, range('5.9'), { context: 'splice, vmsplice' }),
     ],
     callers: callers('pipe_write', 'anon_pipe_write', 'fifo_pipe_write', 'opipe_prep', 'wait_for_space'),
     syscalls: [...WRITE_SYSCALLS, 'splice', 'vmsplice', 'tee'],
@@ -380,7 +448,8 @@ const PIPE_ROWS: readonly WaitSite[] = [
     id: 'fifo-open',
     kind: 'pipe',
     label: 'FIFO open',
-    symbols: [sym('wait_for_partner', PIPE, 'all')],
+    // Until 5.8 wait_for_partner() slept in pipe_wait(), which then shows instead.
+    symbols: [sym('wait_for_partner', PIPE, range('5.9'))],
     syscalls: ['openat', 'open'],
     states: 'S',
     explanation: {
@@ -396,7 +465,8 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     id: 'sock-stream-recv',
     kind: 'socket',
     label: 'stream socket recv',
-    symbols: [sym('wait_woken', SCHED_WAIT, '4.10+'), sym('sk_wait_data', SOCK, '4.9')],
+    // sk_wait_event() slept in schedule_timeout() up to 4.9 and in wait_woken() from 4.10.
+    symbols: [sym('wait_woken', SCHED_WAIT, range('4.10')), sym('sk_wait_data', SOCK, range(null, '4.9'))],
     callers: callers('sk_wait_data', 'tcp_recvmsg_locked', 'tcp_recvmsg'),
     syscalls: RECV_SYSCALLS,
     states: 'S',
@@ -410,7 +480,7 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     id: 'sock-stream-send',
     kind: 'socket',
     label: 'stream socket send',
-    symbols: [sym('wait_woken', SCHED_WAIT, '4.10+'), sym('sk_stream_wait_memory', 'net/core/stream.c', '4.9')],
+    symbols: [sym('wait_woken', SCHED_WAIT, range('4.10')), sym('sk_stream_wait_memory', 'net/core/stream.c', range(null, '4.9'))],
     callers: callers('sk_stream_wait_memory', 'tcp_sendmsg_locked', 'tcp_sendmsg'),
     syscalls: SEND_SYSCALLS,
     states: 'S',
@@ -425,8 +495,8 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     kind: 'socket',
     label: 'accept',
     symbols: [
-      sym('inet_csk_accept', 'net/ipv4/inet_connection_sock.c', 'all'),
-      sym('inet_csk_wait_for_connect', 'net/ipv4/inet_connection_sock.c', 'all (when not inlined)'),
+      sym('inet_csk_accept', 'net/ipv4/inet_connection_sock.c', ALL_KERNELS, { showsWhenInlined: 'inet_csk_wait_for_connect' }),
+      sym('inet_csk_wait_for_connect', 'net/ipv4/inet_connection_sock.c', ALL_KERNELS, { inlinedOnSomeBuilds: true }),
     ],
     syscalls: ['accept', 'accept4'],
     states: 'S',
@@ -440,7 +510,8 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     id: 'sock-connect',
     kind: 'socket',
     label: 'connect',
-    symbols: [sym('wait_woken', SCHED_WAIT, 'newer kernels'), sym('inet_wait_for_connect', AF_INET, 'older kernels')],
+    // inet_wait_for_connect() slept in schedule_timeout() up to 4.8 and in wait_woken() from 4.9.
+    symbols: [sym('wait_woken', SCHED_WAIT, range('4.9')), sym('inet_wait_for_connect', AF_INET, range(null, '4.8'))],
     callers: callers('__inet_stream_connect', 'inet_wait_for_connect', 'inet_stream_connect'),
     syscalls: ['connect'],
     states: 'S',
@@ -455,7 +526,8 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     id: 'sock-dgram-recv',
     kind: 'socket',
     label: 'datagram recv',
-    symbols: [sym('__skb_wait_for_more_packets', 'net/core/datagram.c', 'all')],
+    // The static wait_for_more_packets() was renamed and exported by ea3793ee29d3 (net-next, December 2015: 4.5).
+    symbols: [sym('__skb_wait_for_more_packets', 'net/core/datagram.c', range('4.5'))],
     callers: [
       { name: '__skb_recv_udp', note: 'UDP' },
       { name: 'udp_recvmsg', note: 'UDP' },
@@ -478,8 +550,9 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     kind: 'socket',
     label: 'unix socket recv',
     symbols: [
-      sym('unix_stream_read_generic', AF_UNIX, 'all'),
-      sym('unix_stream_data_wait', AF_UNIX, 'all (when not inlined)'),
+      // unix_stream_read_generic came with splice for AF_UNIX streams (2b514574f7e8, 4.2).
+      sym('unix_stream_read_generic', AF_UNIX, range('4.2'), { showsWhenInlined: 'unix_stream_data_wait' }),
+      sym('unix_stream_data_wait', AF_UNIX, ALL_KERNELS, { inlinedOnSomeBuilds: true }),
     ],
     syscalls: RECV_SYSCALLS,
     states: 'S',
@@ -493,7 +566,7 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     id: 'unix-connect',
     kind: 'socket',
     label: 'unix connect',
-    symbols: [sym('unix_wait_for_peer', AF_UNIX, 'all')],
+    symbols: [sym('unix_wait_for_peer', AF_UNIX, ALL_KERNELS)],
     callers: callers('unix_stream_connect'),
     syscalls: ['connect'],
     states: 'S',
@@ -508,9 +581,9 @@ const SOCKET_ROWS: readonly WaitSite[] = [
     kind: 'socket',
     label: 'socket send buffer full',
     symbols: [
-      sym('sock_alloc_send_pskb', SOCK, 'all'),
-      sym('sock_wait_for_wmem', SOCK, 'all (when not inlined)'),
-      sym('unix_wait_for_peer', AF_UNIX, 'all'),
+      sym('sock_alloc_send_pskb', SOCK, ALL_KERNELS, { showsWhenInlined: 'sock_wait_for_wmem' }),
+      sym('sock_wait_for_wmem', SOCK, ALL_KERNELS, { inlinedOnSomeBuilds: true }),
+      sym('unix_wait_for_peer', AF_UNIX, ALL_KERNELS),
     ],
     callers: callers('unix_dgram_sendmsg', 'sock_alloc_send_pskb'),
     syscalls: SEND_SYSCALLS,
@@ -530,9 +603,9 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     label: 'sleep',
     syscallSaysIt: true,
     symbols: [
-      sym('hrtimer_nanosleep', 'kernel/time/hrtimer.c', 'all'),
-      sym('do_cpu_nanosleep', 'kernel/time/posix-cpu-timers.c', 'all (CPU-time clocks)'),
-      sym('alarmtimer_do_nsleep', 'kernel/time/alarmtimer.c', 'all (alarm clocks)'),
+      sym('hrtimer_nanosleep', 'kernel/time/hrtimer.c', ALL_KERNELS),
+      sym('do_cpu_nanosleep', 'kernel/time/posix-cpu-timers.c', ALL_KERNELS, { context: 'CPU-time clocks' }),
+      sym('alarmtimer_do_nsleep', 'kernel/time/alarmtimer.c', ALL_KERNELS, { context: 'alarm clocks' }),
     ],
     syscalls: ['nanosleep', 'clock_nanosleep'],
     states: 'S',
@@ -548,9 +621,12 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     label: 'pause',
     syscallSaysIt: true,
     symbols: [
-      sym('__do_sys_pause', SIGNAL, '4.17+'),
-      sym('__x64_sys_pause', SIGNAL, '4.17+ (when not inlined)'),
-      sym('sys_pause', SIGNAL, '4.9-4.16'),
+      // SYSCALL_DEFINE0 made sys_pause until 4.16; x86 syscall wrappers (4.17) made it
+      // __x64_sys_pause, and from 5.7 (not 5.6) the x86 SYSCALL_DEFINE0 puts the body in
+      // __do_sys_pause, which the wrapper then shows only where it inlines it.
+      sym('__do_sys_pause', SIGNAL, range('5.7'), { inlinedOnSomeBuilds: true }),
+      sym('__x64_sys_pause', SIGNAL, range('4.17'), { arch: 'x86_64' }),
+      sym('sys_pause', SIGNAL, range(null, '4.16')),
     ],
     syscalls: ['pause'],
     states: 'S',
@@ -566,10 +642,11 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     label: 'sigsuspend',
     syscallSaysIt: true,
     symbols: [
-      sym('sigsuspend', SIGNAL, 'all'),
-      sym('__do_sys_rt_sigsuspend', SIGNAL, '4.17+ (sigsuspend inlined)'),
-      sym('__x64_sys_rt_sigsuspend', SIGNAL, '4.17+ (sigsuspend inlined)'),
-      sym('__arm64_sys_rt_sigsuspend', SIGNAL, '4.19+ (sigsuspend inlined)'),
+      sym('sigsuspend', SIGNAL, ALL_KERNELS, { inlinedOnSomeBuilds: true }),
+      // __do_sys_* names since the syscall-wrapper rework of 4.17; arm64 got its wrappers in 4.19.
+      sym('__do_sys_rt_sigsuspend', SIGNAL, range('4.17'), { showsWhenInlined: 'sigsuspend' }),
+      sym('__x64_sys_rt_sigsuspend', SIGNAL, range('4.17'), { showsWhenInlined: 'sigsuspend', arch: 'x86_64' }),
+      sym('__arm64_sys_rt_sigsuspend', SIGNAL, range('4.19'), { showsWhenInlined: 'sigsuspend', arch: 'aarch64' }),
     ],
     syscalls: ['rt_sigsuspend'],
     states: 'S',
@@ -584,7 +661,7 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     kind: 'signal',
     label: 'sigtimedwait',
     syscallSaysIt: true,
-    symbols: [sym('do_sigtimedwait', SIGNAL, 'all')],
+    symbols: [sym('do_sigtimedwait', SIGNAL, ALL_KERNELS)],
     syscalls: ['rt_sigtimedwait'],
     states: 'S',
     explanation: {
@@ -598,9 +675,11 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     kind: 'signal',
     label: 'signalfd read',
     symbols: [
-      sym('signalfd_dequeue', 'fs/signalfd.c', '4.9-6.x'),
-      sym('signalfd_read', 'fs/signalfd.c', '4.9-6.x'),
-      sym('signalfd_read_iter', 'fs/signalfd.c', '6.x'),
+      // signalfd_dequeue() sleeps; its callers show where it is inlined (6.18). The ->read_iter
+      // conversion is vfs-6.10.rw ("signalfd: convert to ->read_iter()").
+      sym('signalfd_dequeue', 'fs/signalfd.c', ALL_KERNELS, { inlinedOnSomeBuilds: true }),
+      sym('signalfd_read', 'fs/signalfd.c', range(null, '6.9'), { showsWhenInlined: 'signalfd_dequeue' }),
+      sym('signalfd_read_iter', 'fs/signalfd.c', range('6.10'), { showsWhenInlined: 'signalfd_dequeue' }),
     ],
     syscalls: READ_SYSCALLS,
     states: 'S',
@@ -615,9 +694,11 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     kind: 'event-fd',
     label: 'eventfd read',
     symbols: [
-      sym('eventfd_ctx_read', 'fs/eventfd.c', '4.x'),
-      sym('eventfd_read', 'fs/eventfd.c', '5.x'),
-      sym('do_wait_intr_irq', SCHED_WAIT, '6.x'),
+      // eventfd_read() slept through eventfd_ctx_read() up to 4.15 (gone in 4.16), then itself
+      // until 6.3; from 6.4 it uses wait_event_interruptible_locked_irq(), i.e. do_wait_intr_irq().
+      sym('eventfd_ctx_read', 'fs/eventfd.c', range(null, '4.15')),
+      sym('eventfd_read', 'fs/eventfd.c', range('4.16', '6.3')),
+      sym('do_wait_intr_irq', SCHED_WAIT, range('6.4')),
     ],
     callers: callers('eventfd_read', 'eventfd_ctx_read'),
     syscalls: READ_SYSCALLS,
@@ -632,7 +713,8 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     id: 'timerfd-read',
     kind: 'event-fd',
     label: 'timerfd read',
-    symbols: [sym('timerfd_read', 'fs/timerfd.c', '4.9-4.12'), sym('do_wait_intr_irq', SCHED_WAIT, '4.13+')],
+    // do_wait_intr_irq() is new in 4.11 (4.10 has none); before, the locked-wait macro slept inside timerfd_read().
+    symbols: [sym('timerfd_read', 'fs/timerfd.c', range(null, '4.10')), sym('do_wait_intr_irq', SCHED_WAIT, range('4.11'))],
     callers: callers('timerfd_read_iter', 'timerfd_read'),
     syscalls: READ_SYSCALLS,
     states: 'S',
@@ -646,7 +728,8 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     id: 'inotify-read',
     kind: 'event-fd',
     label: 'inotify read',
-    symbols: [sym('wait_woken', SCHED_WAIT, 'all')],
+    // inotify_read() and n_tty_read() use wait_woken() since 3.19.
+    symbols: [sym('wait_woken', SCHED_WAIT, ALL_KERNELS)],
     callers: callers('inotify_read'),
     syscalls: READ_SYSCALLS,
     states: 'S',
@@ -661,10 +744,11 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     kind: 'event-fd',
     label: 'userfaultfd',
     symbols: [
-      sym('handle_userfault', 'fs/userfaultfd.c', 'all (faulting thread)'),
-      sym('userfaultfd_ctx_read', 'fs/userfaultfd.c', '4.x-5.x'),
-      sym('userfaultfd_read', 'fs/userfaultfd.c', '4.x-5.x'),
-      sym('userfaultfd_read_iter', 'fs/userfaultfd.c', '6.x'),
+      // userfaultfd is new in 4.3; ->read_iter came with vfs-6.10.rw ("userfaultfd: convert to ->read_iter()").
+      sym('handle_userfault', 'fs/userfaultfd.c', range('4.3'), { context: 'faulting thread' }),
+      sym('userfaultfd_ctx_read', 'fs/userfaultfd.c', range('4.3'), { inlinedOnSomeBuilds: true }),
+      sym('userfaultfd_read', 'fs/userfaultfd.c', range('4.3', '6.9'), { showsWhenInlined: 'userfaultfd_ctx_read' }),
+      sym('userfaultfd_read_iter', 'fs/userfaultfd.c', range('6.10'), { showsWhenInlined: 'userfaultfd_ctx_read' }),
     ],
     syscalls: READ_SYSCALLS,
     states: 'S',
@@ -679,7 +763,7 @@ const SIGNAL_AND_TIMER_ROWS: readonly WaitSite[] = [
     id: 'tty-read',
     kind: 'tty',
     label: 'terminal',
-    symbols: [sym('wait_woken', SCHED_WAIT, 'all')],
+    symbols: [sym('wait_woken', SCHED_WAIT, ALL_KERNELS)],
     callers: [
       { name: 'n_tty_read', note: 'read' },
       { name: 'n_tty_write', note: 'write' },
@@ -702,7 +786,7 @@ const IPC_ROWS: readonly WaitSite[] = [
     kind: 'ipc',
     label: 'SysV message queue',
     syscallSaysIt: true,
-    symbols: [sym('do_msgrcv', 'ipc/msg.c', 'all'), sym('do_msgsnd', 'ipc/msg.c', 'all')],
+    symbols: [sym('do_msgrcv', 'ipc/msg.c', ALL_KERNELS), sym('do_msgsnd', 'ipc/msg.c', ALL_KERNELS)],
     syscalls: ['msgrcv', 'msgsnd'],
     states: 'S',
     explanation: {
@@ -717,9 +801,12 @@ const IPC_ROWS: readonly WaitSite[] = [
     label: 'SysV semaphore',
     syscallSaysIt: true,
     symbols: [
-      sym('do_semtimedop', 'ipc/sem.c', '4.x-5.x'),
-      sym('SYSC_semtimedop', 'ipc/sem.c', '4.9-4.16'),
-      sym('__do_semtimedop', 'ipc/sem.c', '6.x'),
+      // The sleep moved from the syscall body (SYSC_semtimedop, a static inline, up to 4.13) into
+      // do_semtimedop (4.14), then into __do_semtimedop ("ARM: oabi-compat: rework sys_semtimedop
+      // emulation", 5.15: 5.14 does not have it).
+      sym('do_semtimedop', 'ipc/sem.c', range('4.14', '5.14')),
+      sym('SYSC_semtimedop', 'ipc/sem.c', range(null, '4.13'), { inlinedOnSomeBuilds: true }),
+      sym('__do_semtimedop', 'ipc/sem.c', range('5.15')),
     ],
     syscalls: ['semop', 'semtimedop'],
     states: 'S',
@@ -734,7 +821,7 @@ const IPC_ROWS: readonly WaitSite[] = [
     kind: 'ipc',
     label: 'POSIX message queue',
     syscallSaysIt: true,
-    symbols: [sym('wq_sleep', 'ipc/mqueue.c', 'all')],
+    symbols: [sym('wq_sleep', 'ipc/mqueue.c', ALL_KERNELS)],
     syscalls: ['mq_timedreceive', 'mq_timedsend'],
     states: 'S',
     explanation: {
@@ -749,9 +836,12 @@ const IPC_ROWS: readonly WaitSite[] = [
     label: 'file lock',
     syscallSaysIt: true,
     symbols: [
-      sym('locks_lock_inode_wait', 'fs/locks.c', 'all (flock)'),
-      sym('fcntl_setlk', 'fs/locks.c', 'all (F_SETLKW)'),
-      sym('do_lock_file_wait', 'fs/locks.c', 'all (F_SETLKW, when not inlined)'),
+      // locks_lock_inode_wait() is in 4.4 but not in 4.2 (which has the exported
+      // flock_lock_inode_wait() instead); with no 4.3 source at hand, 4.3 is the wider bound.
+      // The flock sleep is in the static flock_lock_inode_wait() it calls.
+      sym('locks_lock_inode_wait', 'fs/locks.c', range('4.3'), { context: 'flock', showsWhenInlined: 'flock_lock_inode_wait' }),
+      sym('fcntl_setlk', 'fs/locks.c', ALL_KERNELS, { context: 'F_SETLKW', showsWhenInlined: 'do_lock_file_wait' }),
+      sym('do_lock_file_wait', 'fs/locks.c', ALL_KERNELS, { context: 'F_SETLKW', inlinedOnSomeBuilds: true }),
     ],
     syscalls: ['flock', 'fcntl'],
     states: 'S',
@@ -769,15 +859,17 @@ const DISK_ROWS: readonly WaitSite[] = [
     kind: 'disk-io',
     label: 'page cache read',
     symbols: [
-      sym('wait_on_page_bit_common', FILEMAP, '4.9-5.15'),
-      sym('wait_on_page_bit_killable', FILEMAP, '4.9-5.15'),
-      sym('__lock_page_killable', FILEMAP, '4.9-5.15'),
-      sym('__lock_page_or_retry', FILEMAP, '4.9-5.15'),
-      sym('generic_file_read_iter', FILEMAP, '4.x (wait inlined)'),
-      sym('folio_wait_bit_common', FILEMAP, '5.16+'),
-      sym('__folio_lock_killable', FILEMAP, '5.16+'),
-      sym('__folio_lock_or_retry', FILEMAP, '5.16+'),
-      sym('filemap_fault', FILEMAP, 'all (folio lock wait inlined)'),
+      sym('wait_on_page_bit_common', FILEMAP, range('4.10', '5.15'), { inlinedOnSomeBuilds: true }),
+      sym('wait_on_page_bit_killable', FILEMAP, range(null, '5.15')),
+      sym('__lock_page_killable', FILEMAP, range(null, '5.15')),
+      sym('__lock_page_or_retry', FILEMAP, range(null, '5.15')),
+      // The read loop was static (do_generic_file_read, generic_file_buffered_read from 4.14) and
+      // so inlinable up to 5.7; 5.8 made it a global function.
+      sym('generic_file_read_iter', FILEMAP, range(null, '5.7'), { showsWhenInlined: 'generic_file_buffered_read' }),
+      sym('folio_wait_bit_common', FILEMAP, range('5.16'), { inlinedOnSomeBuilds: true }),
+      sym('__folio_lock_killable', FILEMAP, range('5.16')),
+      sym('__folio_lock_or_retry', FILEMAP, range('5.16')),
+      sym('filemap_fault', FILEMAP, ALL_KERNELS, { showsWhenInlined: 'the page (folio) lock wait' }),
     ],
     callers: callers(
       'filemap_get_pages',
@@ -806,8 +898,9 @@ const DISK_ROWS: readonly WaitSite[] = [
     label: 'writeback',
     symbols: [
       ...PAGE_WAIT_SYMBOLS,
-      sym('jbd2_log_wait_commit', 'fs/jbd2/journal.c', 'all'),
-      sym('wb_wait_for_completion', 'fs/fs-writeback.c', 'all'),
+      sym('jbd2_log_wait_commit', 'fs/jbd2/journal.c', ALL_KERNELS),
+      // Part of cgroup writeback (4.2: 4.0 does not have it).
+      sym('wb_wait_for_completion', 'fs/fs-writeback.c', range('4.2')),
     ],
     callers: callers(
       '__filemap_fdatawait_range',
@@ -841,13 +934,20 @@ const DISK_ROWS: readonly WaitSite[] = [
     kind: 'disk-io',
     label: 'direct I/O',
     symbols: [
-      sym('__iomap_dio_rw', 'fs/iomap/direct-io.c', '5.5+'),
-      sym('iomap_dio_rw', 'fs/iomap/direct-io.c', '5.5+'),
-      sym('do_blockdev_direct_IO', 'fs/direct-io.c', '4.9-5.4'),
-      sym('__blockdev_direct_IO', 'fs/direct-io.c', '4.9-5.4'),
-      sym('submit_bio_wait', 'block/bio.c', 'all'),
-      sym('__blkdev_direct_IO_simple', 'block/fops.c', 'all (fs/block_dev.c before 5.16)'),
-      sym('__blkdev_direct_IO', 'block/fops.c', 'all (fs/block_dev.c before 5.16)'),
+      // iomap direct I/O serves XFS since 4.10 (fs/iomap.c) and ext4 since 5.5; 5.10 moved the
+      // sleep into the new, exported __iomap_dio_rw.
+      sym('__iomap_dio_rw', 'fs/iomap/direct-io.c', range('5.10')),
+      sym('iomap_dio_rw', 'fs/iomap/direct-io.c', range('4.10', '5.9')),
+      // Legacy direct I/O: ext4 up to 5.4, and still FAT, ocfs2 and others. The sleep is in the
+      // static dio_await_one(); do_blockdev_direct_IO, a static inline, was folded into
+      // __blockdev_direct_IO in 5.19 (5.18 still has it).
+      sym('do_blockdev_direct_IO', 'fs/direct-io.c', range(null, '5.18'), { inlinedOnSomeBuilds: true, showsWhenInlined: 'dio_await_one' }),
+      sym('__blockdev_direct_IO', 'fs/direct-io.c', ALL_KERNELS, { showsWhenInlined: 'dio_await_one' }),
+      sym('submit_bio_wait', 'block/bio.c', ALL_KERNELS),
+      // Block-device direct I/O was rewritten in 4.10 (fs/block_dev.c, block/fops.c from 5.15).
+      // From 5.19 the simple path sleeps in submit_bio_wait() instead of its own loop.
+      sym('__blkdev_direct_IO_simple', 'block/fops.c', range('4.10', '5.18')),
+      sym('__blkdev_direct_IO', 'block/fops.c', range('4.10')),
     ],
     syscalls: [...READ_SYSCALLS, ...WRITE_SYSCALLS],
     states: 'D',
@@ -862,9 +962,11 @@ const DISK_ROWS: readonly WaitSite[] = [
     kind: 'disk-io',
     label: 'metadata read',
     symbols: [
-      sym('__wait_on_buffer', 'fs/buffer.c', 'all'),
-      sym('__ext4_get_inode_loc', 'fs/ext4/inode.c', 'all (wait inlined)'),
-      sym('ext4_read_bh', 'fs/ext4/super.c', '5.10+ (wait inlined)'),
+      // __wait_on_buffer() tail-calls the scheduler on some builds and leaves no frame: its caller shows.
+      sym('__wait_on_buffer', 'fs/buffer.c', ALL_KERNELS, { inlinedOnSomeBuilds: true }),
+      sym('__ext4_get_inode_loc', 'fs/ext4/inode.c', ALL_KERNELS, { showsWhenInlined: '__wait_on_buffer' }),
+      // New in 5.10 (5.9 has none).
+      sym('ext4_read_bh', 'fs/ext4/super.c', range('5.10'), { showsWhenInlined: '__wait_on_buffer' }),
     ],
     syscalls: ['newfstatat', 'statx', 'stat', 'lstat', 'fstat', 'openat', 'open', 'getdents64', 'getdents', 'access', 'faccessat', 'faccessat2'],
     states: 'D',
@@ -878,7 +980,8 @@ const DISK_ROWS: readonly WaitSite[] = [
     id: 'blk-mq-tag-wait',
     kind: 'disk-io',
     label: 'block queue full',
-    symbols: [sym('blk_mq_get_tag', 'block/blk-mq-tag.c', 'all')],
+    // Up to 4.10 the sleep is in the static bt_get(), normally inlined into blk_mq_get_tag(); its own loop since 4.11.
+    symbols: [sym('blk_mq_get_tag', 'block/blk-mq-tag.c', ALL_KERNELS)],
     syscalls: [],
     states: 'D',
     explanation: {
@@ -891,7 +994,7 @@ const DISK_ROWS: readonly WaitSite[] = [
     id: 'dirty-throttle',
     kind: 'disk-io',
     label: 'dirty page throttle',
-    symbols: [sym('balance_dirty_pages', 'mm/page-writeback.c', 'all')],
+    symbols: [sym('balance_dirty_pages', 'mm/page-writeback.c', ALL_KERNELS)],
     syscalls: WRITE_SYSCALLS,
     states: 'D',
     explanation: {
@@ -907,13 +1010,19 @@ const DISK_ROWS: readonly WaitSite[] = [
     label: 'memory reclaim',
     symbols: [
       ...PAGE_WAIT_SYMBOLS,
-      sym('congestion_wait', 'mm/backing-dev.c', '4.9-5.17'),
-      sym('wait_iff_congested', 'mm/backing-dev.c', '4.9-5.15'),
-      sym('throttle_direct_reclaim', VMSCAN, 'all'),
-      sym('reclaim_throttle', VMSCAN, '5.16+'),
-      sym('mem_cgroup_handle_over_high', 'mm/memcontrol.c', 'all (cgroup v2 memory.high)'),
-      sym('shrink_page_list', VMSCAN, '4.9-5.x (wait inlined)'),
-      sym('shrink_folio_list', VMSCAN, '6.x (wait inlined)'),
+      // The reclaim_throttle() series of 5.16 removed wait_iff_congested() (5.16 has none);
+      // congestion_wait() went with the congestion tracking in 5.18 (5.17 still has it).
+      sym('congestion_wait', 'mm/backing-dev.c', range(null, '5.17')),
+      sym('wait_iff_congested', 'mm/backing-dev.c', range(null, '5.15')),
+      sym('throttle_direct_reclaim', VMSCAN, ALL_KERNELS),
+      sym('reclaim_throttle', VMSCAN, range('5.16')),
+      // Present since 4.5, but it sleeps itself only since 0e4b01df8659 ("mm, memcg: throttle
+      // allocators when failing reclaim over memory.high", 5.4); before, it only reclaimed.
+      sym('mem_cgroup_handle_over_high', 'mm/memcontrol.c', range('5.4'), { context: 'cgroup v2 memory.high' }),
+      // Renamed shrink_folio_list in 6.1. The writeback wait they call lives in mm/filemap.c, so
+      // only a cross-file (LTO) build can fold it in.
+      sym('shrink_page_list', VMSCAN, range(null, '6.0'), { showsWhenInlined: 'the writeback wait' }),
+      sym('shrink_folio_list', VMSCAN, range('6.1'), { showsWhenInlined: 'the writeback wait' }),
     ],
     callers: callers(
       'shrink_*',
@@ -949,36 +1058,48 @@ const LOCK_ROWS: readonly WaitSite[] = [
     label: 'kernel lock',
     symbols: [
       // The slow paths are scheduler-section functions (hidden) on most kernels; where they do show, they name the lock type.
-      sym('call_rwsem_down_read_failed', 'arch/x86/lib/rwsem.S', '4.9-5.1 (x86)'),
-      sym('call_rwsem_down_write_failed', 'arch/x86/lib/rwsem.S', '4.9-5.1 (x86)'),
-      sym('rwsem_down_read_failed', 'kernel/locking/rwsem-xadd.c', '4.9-5.2'),
-      sym('rwsem_down_write_failed', 'kernel/locking/rwsem-xadd.c', '4.9-5.2'),
-      sym('rwsem_down_read_slowpath', 'kernel/locking/rwsem.c', '5.3+ (normally hidden)'),
-      sym('rwsem_down_write_slowpath', 'kernel/locking/rwsem.c', '5.3+ (normally hidden)'),
-      // Since 5.2 only the lock's caller is visible: these take mmap_lock or an inode lock.
-      sym('vm_mmap_pgoff', 'mm/util.c', '5.2+', { note: MMAP_LOCK }),
-      sym('do_mprotect_pkey', 'mm/mprotect.c', '5.2+', { note: MMAP_LOCK }),
-      sym('do_madvise', 'mm/madvise.c', '5.2+', { note: MMAP_LOCK }),
-      sym('__do_sys_mincore', 'mm/mincore.c', '5.2+', { note: MMAP_LOCK }),
-      sym('__x64_sys_mincore', 'mm/mincore.c', '5.2+', { note: MMAP_LOCK }),
-      sym('__arm64_sys_mincore', 'mm/mincore.c', '5.2+', { note: MMAP_LOCK }),
-      sym('__do_sys_brk', 'mm/mmap.c', '5.2+', { note: MMAP_LOCK }),
-      sym('do_user_addr_fault', 'arch/x86/mm/fault.c', '5.2+', { note: MMAP_LOCK }),
-      sym('exc_page_fault', 'arch/x86/mm/fault.c', '5.8+ (do_user_addr_fault inlined)', { note: MMAP_LOCK }),
-      sym('do_page_fault', 'arch/arm64/mm/fault.c', '5.2+', { note: MMAP_LOCK }),
-      sym('lock_mm_and_find_vma', 'mm/memory.c', '6.4+', { note: MMAP_LOCK }),
-      sym('__access_remote_vm', 'mm/memory.c', '5.2+', { note: `${MMAP_LOCK} of another process` }),
-      sym('m_start', 'fs/proc/task_mmu.c', '5.2+', { note: `${MMAP_LOCK} (reading /proc/PID/maps)` }),
-      sym('ext4_buffered_write_iter', EXT4_FILE, '5.2+', { note: INODE_LOCK }),
-      sym('ext4_file_write_iter', EXT4_FILE, '5.2+', { note: INODE_LOCK }),
-      sym('ext4_dio_write_iter', EXT4_FILE, '5.6+', { note: INODE_LOCK }),
-      sym('generic_file_write_iter', FILEMAP, '5.2+', { note: INODE_LOCK }),
-      sym('xfs_ilock', 'fs/xfs/xfs_inode.c', '5.2+', { note: 'XFS inode lock' }),
-      sym('filename_create', NAMEI, '5.2+', { note: `directory ${INODE_LOCK}` }),
-      sym('lock_rename', NAMEI, '5.2+', { note: `directory ${INODE_LOCK}` }),
-      sym('open_last_lookups', NAMEI, '5.7+', { note: `directory ${INODE_LOCK}` }),
-      sym('__lookup_slow', NAMEI, '5.2+', { note: `directory ${INODE_LOCK}` }),
-      sym('iterate_dir', 'fs/readdir.c', '5.2+', { note: `directory ${INODE_LOCK}` }),
+      // x86 called them through assembly thunks outside that section until the arch rwsem files went in 5.2.
+      sym('call_rwsem_down_read_failed', 'arch/x86/lib/rwsem.S', range(null, '5.1'), { arch: 'x86_64' }),
+      sym('call_rwsem_down_write_failed', 'arch/x86/lib/rwsem.S', range(null, '5.1'), { arch: 'x86_64' }),
+      sym('rwsem_down_read_failed', 'kernel/locking/rwsem-xadd.c', range(null, '5.2'), { normallyHidden: true }),
+      sym('rwsem_down_write_failed', 'kernel/locking/rwsem-xadd.c', range(null, '5.2'), { normallyHidden: true }),
+      sym('rwsem_down_read_slowpath', 'kernel/locking/rwsem.c', range('5.3'), { normallyHidden: true }),
+      sym('rwsem_down_write_slowpath', 'kernel/locking/rwsem.c', range('5.3'), { normallyHidden: true }),
+      // Where the slow path is hidden only the lock's caller is visible: on x86 since 5.2, on arm64
+      // on every kernel, hence ranges by when each caller exists. These take mmap_lock or an inode lock.
+      sym('vm_mmap_pgoff', 'mm/util.c', ALL_KERNELS, { note: MMAP_LOCK }),
+      sym('do_mprotect_pkey', 'mm/mprotect.c', range('4.9'), { note: MMAP_LOCK }),
+      // Made callable outside the syscall for io_uring's IORING_OP_MADVISE (5.6: 5.4 has none).
+      sym('do_madvise', 'mm/madvise.c', range('5.6'), { note: MMAP_LOCK }),
+      // __do_sys_* since the syscall-wrapper rework of 4.17; arm64 got its wrappers in 4.19.
+      sym('__do_sys_mincore', 'mm/mincore.c', range('4.17'), { note: MMAP_LOCK, inlinedOnSomeBuilds: true }),
+      sym('__x64_sys_mincore', 'mm/mincore.c', range('4.17'), { note: MMAP_LOCK, showsWhenInlined: '__do_sys_mincore', arch: 'x86_64' }),
+      sym('__arm64_sys_mincore', 'mm/mincore.c', range('4.19'), { note: MMAP_LOCK, showsWhenInlined: '__do_sys_mincore', arch: 'aarch64' }),
+      sym('__do_sys_brk', 'mm/mmap.c', range('4.17'), { note: MMAP_LOCK }),
+      // Split out of the noinline __do_page_fault() in 4.20; from 5.8 the idtentry exc_page_fault()
+      // is its caller. Since lock_mm_and_find_vma() (6.5, and the stable 6.1.37, 6.3.11 and 6.4.1)
+      // the fault handlers no longer take mmap_lock themselves.
+      sym('do_user_addr_fault', 'arch/x86/mm/fault.c', range('4.20', '6.4'), { note: MMAP_LOCK, inlinedOnSomeBuilds: true, arch: 'x86_64' }),
+      sym('exc_page_fault', 'arch/x86/mm/fault.c', range('5.8', '6.4'), { note: MMAP_LOCK, showsWhenInlined: 'do_user_addr_fault', arch: 'x86_64' }),
+      // No arch: besides arm64's, x86 had a do_page_fault() that is the wait site on 5.7, where it
+      // called do_user_addr_fault() directly (before, the noinline __do_page_fault() held the call).
+      sym('do_page_fault', 'arch/arm64/mm/fault.c', range(null, '6.4'), { note: MMAP_LOCK }),
+      sym('lock_mm_and_find_vma', 'mm/memory.c', range('6.1.37'), { note: MMAP_LOCK }),
+      sym('__access_remote_vm', 'mm/memory.c', ALL_KERNELS, { note: `${MMAP_LOCK} of another process` }),
+      sym('m_start', 'fs/proc/task_mmu.c', ALL_KERNELS, { note: `${MMAP_LOCK} (reading /proc/PID/maps)` }),
+      // ext4's iomap direct I/O (378f32bab371, merged for 5.5; 5.4 has neither) split
+      // ext4_file_write_iter into these two.
+      sym('ext4_buffered_write_iter', EXT4_FILE, range('5.5'), { note: INODE_LOCK }),
+      sym('ext4_file_write_iter', EXT4_FILE, ALL_KERNELS, { note: INODE_LOCK }),
+      sym('ext4_dio_write_iter', EXT4_FILE, range('5.5'), { note: INODE_LOCK }),
+      sym('generic_file_write_iter', FILEMAP, ALL_KERNELS, { note: INODE_LOCK }),
+      sym('xfs_ilock', 'fs/xfs/xfs_inode.c', ALL_KERNELS, { note: 'XFS inode lock' }),
+      sym('filename_create', NAMEI, ALL_KERNELS, { note: `directory ${INODE_LOCK}` }),
+      sym('lock_rename', NAMEI, ALL_KERNELS, { note: `directory ${INODE_LOCK}` }),
+      // Both came with path-walk reworks: __lookup_slow in 4.17 (4.16 has none), open_last_lookups in 5.7.
+      sym('open_last_lookups', NAMEI, range('5.7'), { note: `directory ${INODE_LOCK}` }),
+      sym('__lookup_slow', NAMEI, range('4.17'), { note: `directory ${INODE_LOCK}` }),
+      sym('iterate_dir', 'fs/readdir.c', ALL_KERNELS, { note: `directory ${INODE_LOCK}` }),
     ],
     syscalls: [],
     states: 'DS',
@@ -994,13 +1115,15 @@ const LOCK_ROWS: readonly WaitSite[] = [
     kind: 'kernel-lock',
     label: 'kernel lock',
     symbols: [
-      sym('__mutex_lock', 'kernel/locking/mutex.c', 'all (normally hidden)'),
-      sym('mutex_lock', 'kernel/locking/mutex.c', 'all (normally hidden)'),
-      sym('mutex_lock_killable', 'kernel/locking/mutex.c', 'all (normally hidden)'),
-      sym('mutex_lock_interruptible', 'kernel/locking/mutex.c', 'all (normally hidden)'),
-      sym('fdget_pos', 'fs/file.c', '6.x', { note: 'file position lock (f_pos_lock)' }),
-      sym('__fdget_pos', 'fs/file.c', '4.9-6.x', { note: 'file position lock (f_pos_lock)' }),
-      sym('__lock_sock', SOCK, 'all', { note: 'socket lock (lock_sock)' }),
+      // __mutex_lock is new in 4.11 (4.10 has only __mutex_lock_common).
+      sym('__mutex_lock', 'kernel/locking/mutex.c', range('4.11'), { normallyHidden: true }),
+      sym('mutex_lock', 'kernel/locking/mutex.c', ALL_KERNELS, { normallyHidden: true }),
+      sym('mutex_lock_killable', 'kernel/locking/mutex.c', ALL_KERNELS, { normallyHidden: true }),
+      sym('mutex_lock_interruptible', 'kernel/locking/mutex.c', ALL_KERNELS, { normallyHidden: true }),
+      // fdget_pos() was an inline wrapper of __fdget_pos() until the struct fd rework of 6.12 took its name.
+      sym('fdget_pos', 'fs/file.c', range('6.12'), { note: 'file position lock (f_pos_lock)' }),
+      sym('__fdget_pos', 'fs/file.c', range(null, '6.11'), { note: 'file position lock (f_pos_lock)' }),
+      sym('__lock_sock', SOCK, ALL_KERNELS, { note: 'socket lock (lock_sock)' }),
     ],
     syscalls: [],
     states: 'DS',
@@ -1016,9 +1139,12 @@ const LOCK_ROWS: readonly WaitSite[] = [
     kind: 'kernel-lock',
     label: 'frozen filesystem',
     symbols: [
-      sym('percpu_rwsem_wait', 'kernel/locking/percpu-rwsem.c', '5.8+'),
-      sym('__percpu_down_read', 'kernel/locking/percpu-rwsem.c', '4.9-5.7'),
-      sym('__sb_start_write', 'fs/super.c', '4.9-5.x'),
+      // The percpu-rwsem rework of 5.7 (5.6 has none) added percpu_rwsem_wait(); the catalog said 5.8.
+      sym('percpu_rwsem_wait', 'kernel/locking/percpu-rwsem.c', range('5.7')),
+      // New in 4.9; up to 5.6 it slept on the embedded rwsem (behind the x86 thunks up to 5.1).
+      sym('__percpu_down_read', 'kernel/locking/percpu-rwsem.c', range('4.9', '5.6')),
+      // Out of line until 5.9 (a header inline from 5.10); normally below __percpu_down_read.
+      sym('__sb_start_write', 'fs/super.c', range(null, '5.9')),
     ],
     syscalls: ['openat', 'open', 'creat', 'unlinkat', 'unlink', 'rename', 'renameat', 'renameat2', 'mkdirat', 'mkdir', ...WRITE_SYSCALLS, 'truncate', 'ftruncate', 'fallocate'],
     states: 'D',
@@ -1035,7 +1161,7 @@ const IDLE_ROWS: readonly WaitSite[] = [
     id: 'kthread-workqueue-idle',
     kind: 'idle',
     label: 'idle kworker',
-    symbols: [sym('worker_thread', 'kernel/workqueue.c', 'all'), sym('rescuer_thread', 'kernel/workqueue.c', 'all')],
+    symbols: [sym('worker_thread', 'kernel/workqueue.c', ALL_KERNELS), sym('rescuer_thread', 'kernel/workqueue.c', ALL_KERNELS)],
     syscalls: [],
     states: 'ISD',
     explanation: {
@@ -1049,26 +1175,29 @@ const IDLE_ROWS: readonly WaitSite[] = [
     kind: 'idle',
     label: 'idle kernel thread',
     symbols: [
-      sym('kthreadd', 'kernel/kthread.c', 'all'),
-      sym('kthread_worker_fn', 'kernel/kthread.c', 'all'),
-      sym('kthread_parkme', 'kernel/kthread.c', 'all (parked, state P)'),
-      sym('smpboot_thread_fn', 'kernel/smpboot.c', 'all'),
-      sym('rcu_gp_kthread', 'kernel/rcu/tree.c', 'all'),
-      sym('rcu_gp_fqs_loop', 'kernel/rcu/tree.c', '5.x+'),
-      sym('rcu_tasks_kthread', 'kernel/rcu/tasks.h', 'all'),
-      sym('rcu_tasks_one_gp', 'kernel/rcu/tasks.h', '6.x'),
-      sym('kswapd', VMSCAN, 'all'),
-      sym('kcompactd', 'mm/compaction.c', 'all'),
-      sym('khugepaged', 'mm/khugepaged.c', 'all'),
-      sym('oom_reaper', 'mm/oom_kill.c', 'all'),
-      sym('watchdog', 'kernel/hung_task.c', 'all'),
-      sym('irq_thread', 'kernel/irq/manage.c', 'all'),
-      sym('kjournald2', 'fs/jbd2/journal.c', 'all'),
-      sym('kauditd_thread', 'kernel/audit.c', 'all'),
-      sym('ksm_scan_thread', 'mm/ksm.c', 'all'),
-      sym('kdamond_fn', 'mm/damon/core.c', '5.15+'),
-      sym('hwrng_fillfn', 'drivers/char/hw_random/core.c', 'all'),
-      sym('devtmpfs_work_loop', 'drivers/base/devtmpfs.c', '5.x+'),
+      sym('kthreadd', 'kernel/kthread.c', ALL_KERNELS),
+      sym('kthread_worker_fn', 'kernel/kthread.c', ALL_KERNELS),
+      sym('kthread_parkme', 'kernel/kthread.c', ALL_KERNELS, { context: 'parked, state P', showsWhenInlined: '__kthread_parkme' }),
+      sym('smpboot_thread_fn', 'kernel/smpboot.c', ALL_KERNELS),
+      sym('rcu_gp_kthread', 'kernel/rcu/tree.c', ALL_KERNELS),
+      // Split out of rcu_gp_kthread() in 4.20; rcu_tasks_one_gp() out of rcu_tasks_kthread() in 6.0.
+      sym('rcu_gp_fqs_loop', 'kernel/rcu/tree.c', range('4.20')),
+      sym('rcu_tasks_kthread', 'kernel/rcu/tasks.h', ALL_KERNELS),
+      sym('rcu_tasks_one_gp', 'kernel/rcu/tasks.h', range('6.0')),
+      sym('kswapd', VMSCAN, ALL_KERNELS),
+      // kcompactd and the OOM reaper are new in 4.6, DAMON in 5.15.
+      sym('kcompactd', 'mm/compaction.c', range('4.6')),
+      sym('khugepaged', 'mm/khugepaged.c', ALL_KERNELS),
+      sym('oom_reaper', 'mm/oom_kill.c', range('4.6')),
+      sym('watchdog', 'kernel/hung_task.c', ALL_KERNELS),
+      sym('irq_thread', 'kernel/irq/manage.c', ALL_KERNELS),
+      sym('kjournald2', 'fs/jbd2/journal.c', ALL_KERNELS),
+      sym('kauditd_thread', 'kernel/audit.c', ALL_KERNELS),
+      sym('ksm_scan_thread', 'mm/ksm.c', ALL_KERNELS),
+      sym('kdamond_fn', 'mm/damon/core.c', range('5.15')),
+      sym('hwrng_fillfn', 'drivers/char/hw_random/core.c', ALL_KERNELS),
+      // Split out of devtmpfsd() in 5.9.
+      sym('devtmpfs_work_loop', 'drivers/base/devtmpfs.c', range('5.9')),
     ],
     syscalls: [],
     states: 'ISDP',
@@ -1083,9 +1212,11 @@ const IDLE_ROWS: readonly WaitSite[] = [
     kind: 'idle',
     label: 'io_uring worker',
     symbols: [
-      sym('io_wqe_worker', 'fs/io-wq.c', '5.12-6.3 (io_uring/io-wq.c from 6.0)'),
-      sym('io_wq_worker', 'io_uring/io-wq.c', '6.4+'),
-      sym('io_sq_thread', 'io_uring/sqpoll.c', '5.12+ (fs/io_uring.c before 6.0)'),
+      // io-wq came in 5.5 and SQPOLL in 5.1, as kernel threads until 5.12 made them threads of the
+      // process; io_wqe_worker became io_wq_worker in 6.4. Both files moved to io_uring/ in 6.0.
+      sym('io_wqe_worker', 'fs/io-wq.c', range('5.5', '6.3')),
+      sym('io_wq_worker', 'io_uring/io-wq.c', range('6.4')),
+      sym('io_sq_thread', 'io_uring/sqpoll.c', range('5.1')),
     ],
     syscalls: [],
     states: 'ISD',
