@@ -128,7 +128,7 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
       for (const e of Object.values(recorder.recordedErrors)) errorCounts[e.kind] = (errorCounts[e.kind] ?? 0) + 1;
       recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
       const threads = sample.process.threads.ok ? sample.process.threads.value : [];
-      observer = threads.length <= MAX_LOOKED_THREADS ? new IntervalObserver(options.pid, host.arch, { tMonoMs: sample.tMonoMs, threads }, CAPTURE_LOOK_RATE) : null;
+      observer = threads.length <= MAX_LOOKED_THREADS ? new IntervalObserver(options.pid, host, { tMonoMs: sample.tMonoMs, threads }, CAPTURE_LOOK_RATE) : null;
       options.onProgress?.(recorded.filter((r) => !r.light).length, options.samples);
     }
     // Looks after the last full sample (the process exited during them) belong to no interval.

@@ -3,12 +3,14 @@ import { intArg } from '../parsers/syscall.js';
 import { syscallName } from '../kernel/syscalls.js';
 import { argIndex, intArgOf, type ArgRole } from '../kernel/syscall-signatures.js';
 import { kindOfFdType, WAIT_KIND_INFO } from '../kernel/wait-kind-info.js';
+import { formatKernelVersion } from '../kernel/version.js';
 import {
   IO_FRAME_PREFIXES,
   SCHEDULER_FUNCTIONS,
   SHARED_SYMBOLS,
   WAIT_SITES,
   findKernelSymbol,
+  symbolKnownOn,
   matchingCaller,
   siteById,
   siteSymbol,
@@ -145,8 +147,48 @@ interface Verdict {
   readonly callSaysIt?: boolean;
 }
 
-function finish(seen: Observation, verdict: Verdict): WaitClassification {
+/** One step less sure: what a symbol outside its known kernels costs a reading. */
+const LOWER: Readonly<Record<WaitClassification['confidence'], WaitClassification['confidence']>> = { certain: 'likely', likely: 'guess', guess: 'guess' };
+
+/**
+ * The catalog entry of the function a verdict names, when the running kernel is outside the
+ * versions the catalog knows it from: the symbol moved (a rename, an inlining), so the row is
+ * less sure to be the wait.
+ */
+function outsideKnownKernels(seen: Observation, verdict: Verdict): WaitClassification['outsideKnownKernels'] {
+  const kernel = seen.input.kernel;
+  const fn = verdict.function;
+  if (!kernel || fn === null) return null;
+  const entry = verdict.site ? siteSymbol(verdict.site, fn) : findKernelSymbol(fn);
+  if (!entry || symbolKnownOn(entry, kernel)) return null;
+  return {
+    symbol: fn,
+    kernel: formatKernelVersion(kernel),
+    since: entry.since ? formatKernelVersion(entry.since) : null,
+    until: entry.until ? formatKernelVersion(entry.until) : null,
+  };
+}
+
+function rangeWords(r: NonNullable<WaitClassification['outsideKnownKernels']>): string {
+  if (r.since && r.until) return `from ${r.since} to ${r.until}`;
+  if (r.since) return `from ${r.since} on`;
+  return r.until ? `up to ${r.until}` : 'on other kernels';
+}
+
+function finish(seen: Observation, chosen: Verdict): WaitClassification {
   const decoded = seen.call ? decodeCall(seen.call) : null;
+  const outside = outsideKnownKernels(seen, chosen);
+  const verdict: Verdict = outside
+    ? {
+        ...chosen,
+        confidence: LOWER[chosen.confidence],
+        basis: [...chosen.basis, `kernel ${outside.kernel}: ${outside.symbol} is known ${rangeWords(outside)}`],
+        explanation: {
+          ...chosen.explanation,
+          waitsFor: `${chosen.explanation.waitsFor} On this kernel (${outside.kernel}) the wait shows as ${outside.symbol}, which the catalog knows only ${rangeWords(outside)}: the reading is less sure.`,
+        },
+      }
+    : chosen;
   return {
     kind: verdict.kind,
     site: verdict.site?.id ?? null,
@@ -161,6 +203,7 @@ function finish(seen: Observation, verdict: Verdict): WaitClassification {
     basis: verdict.basis,
     missing: seen.gaps.map((g) => gapWords(g, seen.input)),
     gaps: seen.gaps,
+    outsideKnownKernels: outside,
   };
 }
 

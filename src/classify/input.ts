@@ -1,4 +1,5 @@
 import type { Arch } from '../kernel/arch.js';
+import type { KernelVersion } from '../kernel/version.js';
 import type { FdTarget } from '../parsers/fd.js';
 import type { StackFrame } from '../parsers/stack.js';
 import type { SyscallState } from '../parsers/syscall.js';
@@ -16,6 +17,8 @@ export interface ClassifyInput {
   readonly stack: ReadResult<readonly StackFrame[]>;
   readonly syscall: ReadResult<SyscallState>;
   readonly arch: Arch;
+  /** The running kernel's version, from its release (`6.18.44-fc`): symbols are checked against the catalog's ranges. */
+  readonly kernel?: KernelVersion | null;
   /**
    * What `/proc/PID/fd/N` of the syscall's fd argument points to (read, recv, accept, …), when
    * known. It decides a shared wait site (`wait_woken`: socket, tty or inotify?) without the stack.

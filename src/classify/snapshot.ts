@@ -1,11 +1,12 @@
 import type { WaitClassification } from '../kernel/wait-kinds.js';
+import type { KernelVersion } from '../kernel/version.js';
 import { isKernelThreadFlags } from '../parsers/stat.js';
 import type { FdSnapshot, HostFacts, ThreadSnapshot } from '../readers/types.js';
 import { classifyThread } from './classify.js';
 import type { ClassifyInput } from './input.js';
 
 /** What the classifier looks at for one thread snapshot. */
-export function classifyInputOf(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null = null): ClassifyInput {
+export function classifyInputOf(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null = null, kernel: KernelVersion | null = null): ClassifyInput {
   const stat = thread.stat.ok ? thread.stat.value : null;
   return {
     state: stat?.state ?? '?',
@@ -16,6 +17,7 @@ export function classifyInputOf(thread: ThreadSnapshot, arch: HostFacts['arch'],
     syscall: thread.syscall,
     arch,
     fdTarget,
+    kernel,
   };
 }
 
@@ -25,6 +27,7 @@ interface Classified {
   readonly stack: ThreadSnapshot['stack'];
   readonly arch: HostFacts['arch'];
   readonly fdTarget: string | null;
+  readonly kernel: KernelVersion | null;
   readonly wait: WaitClassification;
 }
 
@@ -35,11 +38,11 @@ interface Classified {
  */
 const classified = new WeakMap<object, Classified>();
 
-export function classifySnapshot(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null): WaitClassification {
+export function classifySnapshot(thread: ThreadSnapshot, arch: HostFacts['arch'], fdTarget: FdSnapshot['target'] | null, kernel: KernelVersion | null = null): WaitClassification {
   const hit = classified.get(thread.syscall);
   const target = fdTarget?.target ?? null;
-  if (hit && hit.stat === thread.stat && hit.wchan === thread.wchan && hit.stack === thread.stack && hit.arch === arch && hit.fdTarget === target) return hit.wait;
-  const wait = classifyThread(classifyInputOf(thread, arch, fdTarget));
-  classified.set(thread.syscall, { stat: thread.stat, wchan: thread.wchan, stack: thread.stack, arch, fdTarget: target, wait });
+  if (hit && hit.stat === thread.stat && hit.wchan === thread.wchan && hit.stack === thread.stack && hit.arch === arch && hit.fdTarget === target && hit.kernel === kernel) return hit.wait;
+  const wait = classifyThread(classifyInputOf(thread, arch, fdTarget, kernel));
+  classified.set(thread.syscall, { stat: thread.stat, wchan: thread.wchan, stack: thread.stack, arch, fdTarget: target, kernel, wait });
   return wait;
 }

@@ -3,7 +3,7 @@ import { WAIT_KIND_INFO } from '../kernel/wait-kind-info.js';
 import type { Model } from '../sample/model.js';
 import { waitKey, type ThreadObservations } from '../sample/observe.js';
 import type { ThreadSnapshot } from '../readers/types.js';
-import type { Arch } from '../kernel/arch.js';
+import type { HostFacts } from '../readers/types.js';
 import { classifyThread } from '../classify/classify.js';
 import { classifyInputOf } from '../classify/snapshot.js';
 import type { ProcessShares, ThreadDiagnosis, ThreadShares, WaitAverage, WaitShare } from './types.js';
@@ -42,7 +42,7 @@ function onCpuShares(before: ThreadSnapshot | undefined, after: ThreadSnapshot, 
  * fd table, so a wait the full sample at the end names better (same kernel function, a finer
  * kind from what its fd points to) takes the end's kind.
  */
-function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis, off: number, snapshot: ThreadSnapshot | undefined, arch: Arch): WaitShare[] {
+function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis, off: number, snapshot: ThreadSnapshot | undefined, host: HostFacts): WaitShare[] {
   const tallies = new Map<string, { kind: WaitKind; function: string | null; count: number }>();
   let total = 0;
   // Looks without a stack call a D-state wait `uninterruptible` where a look with one named it: one function, one kind.
@@ -66,7 +66,7 @@ function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis,
     // Never seen off the CPU, yet not always on it (short sleeps between looks): the end's wait is
     // the best evidence; for a thread that was runnable at the end, the wait its stack still shows.
     if (off <= 0) return [];
-    const last = end.wait.kind === 'running' ? lastWait(snapshot, arch) : end.wait;
+    const last = end.wait.kind === 'running' ? lastWait(snapshot, host) : end.wait;
     return last ? [{ kind: last.kind, function: last.function, share: off }] : [];
   }
   return [...tallies.values()].map((t) => ({ kind: t.kind, function: t.function, share: (off * t.count) / total })).sort((a, b) => b.share - a.share);
@@ -78,23 +78,23 @@ function offCpuWaits(seen: ThreadObservations | undefined, end: ThreadDiagnosis,
  * if asleep — uninterruptibly first, since a stack shows D waits best — and kept only when the
  * catalog names a wait from it.
  */
-function lastWait(snapshot: ThreadSnapshot | undefined, arch: Arch): { kind: WaitKind; function: string | null } | null {
+function lastWait(snapshot: ThreadSnapshot | undefined, host: HostFacts): { kind: WaitKind; function: string | null } | null {
   if (!snapshot || !snapshot.stat.ok || !snapshot.stack.ok || snapshot.stack.value.length === 0) return null;
   for (const state of ['D', 'S']) {
     const asleep = { ...snapshot, stat: { ok: true as const, value: { ...snapshot.stat.value, state } } };
-    const wait = classifyThread(classifyInputOf(asleep, arch));
+    const wait = classifyThread(classifyInputOf(asleep, host.arch, null, host.kernelVersion ?? null));
     if (wait.kind !== 'running' && !VAGUE.has(wait.kind)) return { kind: wait.kind, function: wait.function };
   }
   return null;
 }
 
 /** A thread without a start sample (born during the interval): its looks alone, as shares of the interval's looks. */
-function sharesFromLooks(seen: ThreadObservations, looks: number, end: ThreadDiagnosis, arch: Arch): ThreadShares {
+function sharesFromLooks(seen: ThreadObservations, looks: number, end: ThreadDiagnosis, host: HostFacts): ThreadShares {
   const off = [...seen.waits.values()].reduce((n, t) => n + t.count, 0);
   return {
     running: null,
     runnable: null,
-    waits: offCpuWaits(seen, end, off / Math.max(1, looks), undefined, arch),
+    waits: offCpuWaits(seen, end, off / Math.max(1, looks), undefined, host),
     looks: seen.looks,
   };
 }
@@ -114,7 +114,7 @@ export function threadShares(model: Model, threads: readonly ThreadDiagnosis[]):
     const seen = observations?.threads.get(end.tid);
     const start = before.get(end.tid);
     if (!start && seen) {
-      out.set(end.tid, sharesFromLooks(seen, observations?.looks ?? 1, end, model.host.arch));
+      out.set(end.tid, sharesFromLooks(seen, observations?.looks ?? 1, end, model.host));
       continue;
     }
     const cpu = onCpuShares(start, snapshot, intervalMs, model.host.clockTicksPerSecond);
@@ -122,7 +122,7 @@ export function threadShares(model: Model, threads: readonly ThreadDiagnosis[]):
     out.set(end.tid, {
       running: cpu.running,
       runnable: cpu.runnable,
-      waits: off === null ? [] : offCpuWaits(seen, end, off, snapshot, model.host.arch),
+      waits: off === null ? [] : offCpuWaits(seen, end, off, snapshot, model.host),
       looks: seen?.looks ?? 2,
     });
   }

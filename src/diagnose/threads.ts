@@ -10,7 +10,7 @@ export function diagnoseThread(thread: ThreadSnapshot, model: Model, host: HostF
   const stat = thread.stat.ok ? thread.stat.value : null;
   const rates = model.rates?.threads.get(thread.tid) ?? null;
   const fd = fds ? waitCall(thread.syscall, host.arch)?.fd : null;
-  const wait = classifySnapshot(thread, host.arch, fd != null ? (fds?.get(fd)?.target ?? null) : null);
+  const wait = classifySnapshot(thread, host.arch, fd != null ? (fds?.get(fd)?.target ?? null) : null, host.kernelVersion ?? null);
   return {
     tid: thread.tid,
     comm: stat?.comm ?? '?',

@@ -82,6 +82,12 @@ export interface WaitClassification {
   readonly confidence: 'certain' | 'likely' | 'guess';
   /** Which inputs decided it, e.g. ['state', 'wchan', 'stack:2nd frame', 'syscall']. */
   readonly basis: readonly string[];
+  /**
+   * The kernel function seen is in the catalog, but not for the kernel the thread runs on (the
+   * catalog knows it only from `since` to `until`): the reading is one step less sure. Null
+   * when it is known there, or the kernel's version is unknown.
+   */
+  readonly outsideKnownKernels?: { readonly symbol: string; readonly kernel: string; readonly since: string | null; readonly until: string | null } | null;
   /** Inputs that could not be read and why (e.g. `stack: permission denied`), in words. */
   readonly missing: readonly string[];
   /** The same, typed: which file, and why it said nothing. */

@@ -3,6 +3,7 @@ import type { ProcFs } from '../procfs/procfs.js';
 import type { ReadResult } from '../procfs/errors.js';
 import { arch as nodeArch, cpus } from 'node:os';
 import { archFromCpuinfo, archFromMachineName, archFromNode, type Arch } from '../kernel/arch.js';
+import { parseKernelRelease } from '../kernel/version.js';
 import { parseCpuInfo } from '../parsers/cpuinfo.js';
 import { parseMemTotalBytes } from '../parsers/meminfo.js';
 import { parseOsRelease } from '../parsers/os-release.js';
@@ -31,8 +32,10 @@ function ownArch(fs: ProcFs): Arch {
 /** Host facts of the machine whose /proc this is; the kernel release and architecture are read through the ProcFs. */
 export function liveHostFacts(fs: ProcFs): HostFacts {
   const release = fs.readText('sys/kernel/osrelease');
+  const kernelRelease = release.ok ? release.value.trim() : 'unknown';
   return {
-    kernelRelease: release.ok ? release.value.trim() : 'unknown',
+    kernelRelease,
+    kernelVersion: parseKernelRelease(kernelRelease),
     arch: readArch(fs),
     // USER_HZ is 100 on every architecture Linux exposes to user space through /proc.
     clockTicksPerSecond: 100,

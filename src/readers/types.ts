@@ -12,6 +12,7 @@ import type { ProcStatus } from '../parsers/status.js';
 import type { SyscallState } from '../parsers/syscall.js';
 import type { WchanInfo } from '../parsers/wchan.js';
 import type { Arch } from '../kernel/arch.js';
+import type { KernelVersion } from '../kernel/version.js';
 
 /** One thread at one instant: every file may have failed, and says why. */
 export interface ThreadSnapshot {
@@ -54,6 +55,8 @@ export type PressureSet = Readonly<Record<PsiResource, ReadResult<Pressure>>>;
 /** Facts about the machine that do not change between samples. */
 export interface HostFacts {
   readonly kernelRelease: string;
+  /** The release's version (`6.18.44`), parsed once; null when the release does not parse. */
+  readonly kernelVersion?: KernelVersion | null;
   readonly arch: Arch;
   /** USER_HZ: the unit of utime/stime/starttime. */
   readonly clockTicksPerSecond: number;

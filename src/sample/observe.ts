@@ -1,10 +1,9 @@
 import { stackWhereItDecides } from '../classify/stack-policy.js';
 import { classifySnapshot } from '../classify/snapshot.js';
-import type { Arch } from '../kernel/arch.js';
 import type { WaitKind } from '../kernel/wait-kinds.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { readThreads, type ThreadReadOptions } from '../readers/process.js';
-import type { ThreadSnapshot } from '../readers/types.js';
+import type { HostFacts, ThreadSnapshot } from '../readers/types.js';
 
 /** How often one wait was seen for one thread. */
 export interface WaitTally {
@@ -68,11 +67,11 @@ export class IntervalObserver {
 
   constructor(
     private readonly pid: number,
-    private readonly arch: Arch,
+    private readonly host: Pick<HostFacts, 'arch' | 'kernelVersion'>,
     start: { readonly tMonoMs: number; readonly threads: readonly ThreadSnapshot[] },
     private readonly rate: ObserveRate = TRIAGE_RATE,
   ) {
-    this.readOptions = { stack: stackWhereItDecides(arch), threadIo: false, children: false, status: false };
+    this.readOptions = { stack: stackWhereItDecides(host.arch), threadIo: false, children: false, status: false };
     this.last = new Map(start.threads.map((t) => [t.tid, t]));
     this.firstMonoMs = this.lastMonoMs = start.tMonoMs;
     this.count(start.threads);
@@ -109,7 +108,7 @@ export class IntervalObserver {
       let seen = this.threads.get(t.tid);
       if (seen === undefined) this.threads.set(t.tid, (seen = { tid: t.tid, looks: 0, waits: new Map() }));
       seen.looks++;
-      const wait = classifySnapshot(t, this.arch, null);
+      const wait = classifySnapshot(t, this.host.arch, null, this.host.kernelVersion ?? null);
       if (wait.kind === 'running') continue;
       const key = waitKey(wait.kind, wait.function);
       const tally = seen.waits.get(key);

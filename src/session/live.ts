@@ -77,7 +77,7 @@ export class LiveSession implements TriageSession {
     const observations = this.observer && sample.process.threads.ok ? this.observer.finish({ tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }) : null;
     const machine = this.machineWatch?.mark(sample.tMonoMs) ?? null;
     const model = { ...buildModel(this.previous, sample, this.host, observations), machine };
-    this.observer = sample.process.threads.ok ? new IntervalObserver(this.pid, this.host.arch, { tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }, this.options.observeRate) : null;
+    this.observer = sample.process.threads.ok ? new IntervalObserver(this.pid, this.host, { tMonoMs: sample.tMonoMs, threads: sample.process.threads.value }, this.options.observeRate) : null;
     if (model.pidReused) {
       return this.end({ reason: 'pid-reused', message: `pid ${this.pid} now belongs to a different process (its start time changed); showing the last sample of the old one` });
     }

@@ -8,6 +8,7 @@ import { processVanished, takeSample, vanishedError } from '../sample/sampler.js
 import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
 import { readPageSizeKb } from '../readers/host.js';
+import { parseKernelRelease } from '../kernel/version.js';
 import type { SessionStep, TriageSession } from './session.js';
 
 export interface ReplayOptions {
@@ -16,7 +17,7 @@ export interface ReplayOptions {
 
 export function hostFactsOf(capture: LoadedCapture): HostFacts {
   const m = capture.meta;
-  return { kernelRelease: m.kernelRelease, arch: m.arch, clockTicksPerSecond: m.clockTicksPerSecond, cpuCount: m.cpuCount };
+  return { kernelRelease: m.kernelRelease, kernelVersion: parseKernelRelease(m.kernelRelease), arch: m.arch, clockTicksPerSecond: m.clockTicksPerSecond, cpuCount: m.cpuCount };
 }
 
 /**
@@ -74,7 +75,7 @@ export class ReplaySession implements TriageSession {
     const from = this.full[index - 1]!;
     const to = this.full[index]!;
     if (!previous.process.threads.ok || !current.process.threads.ok) return null;
-    const observer = new IntervalObserver(this.pid, this.host.arch, { tMonoMs: previous.tMonoMs, threads: previous.process.threads.value });
+    const observer = new IntervalObserver(this.pid, this.host, { tMonoMs: previous.tMonoMs, threads: previous.process.threads.value });
     for (let j = from + 1; j < to; j++) {
       const meta = this.capture.meta.samples[j]!;
       if (!observer.look(this.capture.procFs(j), meta.tMonoMs)) break;

@@ -8,6 +8,7 @@ import { parseSyscall, type SyscallState } from '../../src/parsers/syscall.js';
 import { stripSymbolSuffix, type WchanInfo } from '../../src/parsers/wchan.js';
 import { WAIT_SITES } from '../../src/kernel/wait-sites.js';
 import { parseFdTarget } from '../../src/parsers/fd.js';
+import { parseKernelRelease } from '../../src/kernel/version.js';
 
 // ---- building inputs ------------------------------------------------------------------
 
@@ -909,5 +910,33 @@ describe('fdTarget decides a shared wait site without the stack', () => {
   it('without fdTarget the answer is unchanged (a guess among the rows)', () => {
     const c = classifyThread(userView('S', 'wait_woken', read(5)));
     expect(c.basis).not.toContain('fd: socket:[123]');
+  });
+});
+
+describe('kernel versions: a symbol outside the versions the catalog knows it from', () => {
+  const pipeRead = (kernel: string) =>
+    classifyThread(thread({ state: 'S', wchan: wchan('pipe_wait'), syscall: sys(0, 0n), stack: denied('stack'), kernel: parseKernelRelease(kernel) }));
+
+  it('is read as the catalog says on a kernel that has it (5.4: pipe_wait)', () => {
+    const c = pipeRead('5.4.0-150-generic');
+    expect(c.kind).toBe('pipe');
+    expect(c.outsideKnownKernels).toBeNull();
+    expect(c.explanation.waitsFor).not.toMatch(/On this kernel/);
+  });
+
+  it('is one step less sure on a kernel that should not show it (6.18: pipe_wait was gone after 5.8), and says so', () => {
+    const known = pipeRead('5.4.0');
+    const c = pipeRead('6.18.44-fc');
+    expect(c.kind).toBe('pipe');
+    expect(c.outsideKnownKernels).toEqual({ symbol: 'pipe_wait', kernel: '6.18.44', since: null, until: '5.8' });
+    expect(c.confidence).not.toBe(known.confidence);
+    expect(['likely', 'guess']).toContain(c.confidence);
+    expect(c.basis).toContain('kernel 6.18.44: pipe_wait is known up to 5.8');
+    expect(c.explanation.waitsFor).toMatch(/On this kernel \(6\.18\.44\) the wait shows as pipe_wait, which the catalog knows only up to 5\.8: the reading is less sure\.$/);
+  });
+
+  it('is not judged when the kernel version is unknown', () => {
+    const c = classifyThread(thread({ state: 'S', wchan: wchan('pipe_wait'), syscall: sys(0, 0n), stack: denied('stack'), kernel: null }));
+    expect(c.outsideKnownKernels).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { classifyThread, IO_URING_HELPER_COMM } from '../../classify/classify.js
 import { isSettled } from '../../classify/stack-policy.js';
 import type { WaitClassification } from '../../kernel/wait-kinds.js';
 import type { Arch } from '../../kernel/arch.js';
+import type { KernelVersion } from '../../kernel/version.js';
 import { syscallName } from '../../kernel/syscalls.js';
 import { parseStack } from '../../parsers/stack.js';
 import { parseSyscall } from '../../parsers/syscall.js';
@@ -55,7 +56,10 @@ export class WaitCache {
    */
   private readonly byWchan = new Map<string, Map<string, CachedWait>>();
 
-  constructor(private readonly arch: Arch) {}
+  constructor(
+    private readonly arch: Arch,
+    private readonly kernel: KernelVersion | null = null,
+  ) {}
 
   classify(texts: ThreadTexts): CachedWait {
     const helper = texts.isKernelThread || (texts.comm.startsWith('iou-') && IO_URING_HELPER_COMM.test(texts.comm));
@@ -116,6 +120,7 @@ export class WaitCache {
       stack: parsed(texts.stack, parseStack),
       syscall: parsed(texts.syscall, parseSyscall),
       arch: this.arch,
+      kernel: this.kernel,
     });
     const needsStack = texts.stack === null && (texts.state === 'D' || !isSettled(c));
     return { wait: toMachineWait(c), needsStack };

@@ -4,6 +4,7 @@ import { ParseError } from '../../procfs/errors.js';
 import { createProcFs, type ProcFs } from '../../procfs/procfs.js';
 import { readCgroupPressure, readSystemPressure } from '../../readers/pressure.js';
 import { readArch } from '../../readers/host.js';
+import { parseKernelRelease } from '../../kernel/version.js';
 import type { Arch } from '../../kernel/arch.js';
 import { needsSyscall, needsWchan, WaitCache, type ThreadTexts } from './classify-cached.js';
 import { FastProcSource, keepOpenBudget, openFilesLimit, ProcFsSource, type MachineSource } from './source.js';
@@ -60,7 +61,8 @@ export class MachineSamplerCore implements MachineSampler {
     private readonly procFs: ProcFs,
     private readonly options: SamplerCoreOptions = {},
   ) {
-    this.cache = new WaitCache(options.arch ?? readArch(procFs));
+    const release = procFs.readText('sys/kernel/osrelease');
+    this.cache = new WaitCache(options.arch ?? readArch(procFs), release.ok ? parseKernelRelease(release.value) : null);
   }
 
   sample(): MachineSample {
