@@ -34,8 +34,9 @@ function progress(message: string): () => void {
 
 async function liveDiagnosis(given: number, options: TriageOptions): Promise<Diagnosis> {
   requireProcRoot(options.procRoot);
-  // Looks between the two samples re-read the same few files of every thread: keep them open.
-  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(1 << 16, keepOpenBudget(openFilesLimit())) });
+  // Looks between the two samples re-read the same few files of every thread: keep them open,
+  // within half the open-files budget (the machine-wide looks take a quarter).
+  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.floor(keepOpenBudget(openFilesLimit()) / 2) });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
   const session = new LiveSession(fs, pid, { threshold: options.threshold, machine: true });

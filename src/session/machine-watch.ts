@@ -48,7 +48,8 @@ export class MachineWatch {
   /** A machine-wide look if one is due: as often as `minIntervalMs`, never more than `duty` of the time. */
   maybeLook(tMonoMs: number): void {
     if (this.counters === null || tMonoMs < this.nextLookAt) return;
-    this.sampler ??= createMachineSampler({ procRoot: this.fs.root, keepOpenFds: Math.min(1 << 16, keepOpenBudget(openFilesLimit(this.fs.root))), listEveryMs: 1000, cgroupPressureEveryMs: Infinity, excludePids: [...this.exclude] });
+    this.sampler ??= createMachineSampler({ procRoot: this.fs.root, // A quarter of the open-files budget: the process's own looks keep theirs open too (cli/triage.ts).
+      keepOpenFds: Math.floor(keepOpenBudget(openFilesLimit(this.fs.root)) / 4), listEveryMs: 1000, cgroupPressureEveryMs: Infinity, excludePids: [...this.exclude] });
     const sample = this.sampler.sample();
     this.looks.add(sample);
     this.nextLookAt = tMonoMs + Math.max(this.rate.minIntervalMs, sample.stats.cpuMs / this.rate.duty);

@@ -41,7 +41,8 @@ export const cap = (s: string): string => (s.length > 0 ? `${s[0]!.toUpperCase()
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
-export const avg = (v: number): string => v.toFixed(2);
+/** Average threads: two decimals for a few threads, fewer for many (10000 threads, not 10000.00). */
+export const avg = (v: number): string => v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2);
 
 /** A stall share: two decimals below 1 %, where one would read 0.0. */
 export const stall = (v: number): string => v.toFixed(v < 1 ? 2 : 1);
