@@ -6,6 +6,7 @@ import { createProcFs } from '../procfs/procfs.js';
 import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
 import { terminalSafeDeep } from '../report/terminal-safe.js';
 import { renderTextReport } from '../report/text.js';
+import { batched, writeJson } from '../report/json.js';
 import { styleFor } from '../report/style.js';
 import { LiveSession } from '../session/live.js';
 import { ReplaySession } from '../session/replay.js';
@@ -86,7 +87,10 @@ export async function runTriage(pid: number | undefined, options: TriageOptions)
     diagnosis = await liveDiagnosis(pid, options);
   }
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(diagnosis, null, 2)}\n`);
+    const out = batched((chunk) => process.stdout.write(chunk));
+    writeJson(diagnosis, out.write);
+    out.write('\n');
+    out.flush();
   } else {
     process.stdout.write(renderTextReport(terminalSafeDeep(diagnosis), { style: styleFor(process.stdout), maxThreads: options.all ? Infinity : 40, verbose: options.verbose }));
   }

@@ -90,6 +90,11 @@ export class IntervalObserver {
     return true;
   }
 
+  /** Each thread's snapshot at the last look (or at the start). */
+  latest(): ReadonlyMap<number, ThreadSnapshot> {
+    return this.last;
+  }
+
   /** Milliseconds to wait before the next look: as often as `maxHz`, but never more than `duty` of the time. */
   nextDelayMs(lastLookMs: number): number {
     return Math.max(1000 / this.rate.maxHz, lastLookMs / this.rate.duty - lastLookMs);

@@ -29,6 +29,13 @@ export interface LiveSessionOptions {
   readonly machine?: boolean;
 }
 
+/**
+ * Above this many threads a triage reads what a dashboard reads (the light sample: no per-thread
+ * `status`, `io` or `children`, `stack` only where it decides, an unchanged thread's snapshot
+ * kept): a 10,000-thread process in bounded time and memory.
+ */
+export const BIG_PROCESS_THREADS = 1000;
+
 /** Samples a live process; each step diagnoses the newest sample against the one before. */
 export class LiveSession implements TriageSession {
   readonly mode = 'live' as const;
@@ -40,6 +47,7 @@ export class LiveSession implements TriageSession {
   private last: SessionStep = { diagnosis: null, sample: null, ended: null };
   private focusTid: number | null = null;
   private readonly readOptions: ProcessReadOptions;
+  private readonly lightOptions: ProcessReadOptions;
   private observer: IntervalObserver | null = null;
   private lastLookMs = 0;
   private readonly machineWatch: MachineWatch | null;
@@ -50,7 +58,8 @@ export class LiveSession implements TriageSession {
     private readonly options: LiveSessionOptions = {},
   ) {
     this.host = liveHostFacts(fs);
-    this.readOptions = options.light ? { stack: stackWhereItDecides(this.host.arch), threadIo: false, children: false } : {};
+    this.lightOptions = { stack: stackWhereItDecides(this.host.arch), threadIo: false, children: false };
+    this.readOptions = options.light ? this.lightOptions : {};
     this.machineWatch = options.machine ? new MachineWatch(fs, this.host.clockTicksPerSecond, readPageSizeKb(fs)) : null;
   }
 
@@ -66,8 +75,12 @@ export class LiveSession implements TriageSession {
   /** Take a sample now. Throws ProcessGoneError only when the very first sample finds no process. */
   step(): SessionStep {
     if (this.last.ended) return this.last;
-    const previous = this.options.light && this.previous?.process.threads.ok ? new Map(this.previous.process.threads.value.map((t) => [t.tid, t])) : undefined;
-    const sample = takeSample(this.fs, this.pid, { ...this.readOptions, focusTid: this.focusTid, ...(previous ? { previous } : {}), follow: { arch: this.host.arch, cache: this.followCache } });
+    const big = this.threadCount() > BIG_PROCESS_THREADS;
+    const light = this.options.light === true || big;
+    // The freshest snapshot of each thread: the last look's, else the last sample's.
+    const latest = this.observer?.latest() ?? (this.previous?.process.threads.ok ? new Map(this.previous.process.threads.value.map((t) => [t.tid, t])) : undefined);
+    const readOptions = big ? { ...this.lightOptions, status: false } : light ? this.lightOptions : this.readOptions;
+    const sample = takeSample(this.fs, this.pid, { ...readOptions, focusTid: this.focusTid, ...(light && latest ? { previous: latest } : {}), follow: { arch: this.host.arch, cache: this.followCache } });
     this.fs.sweep?.();
     if (processVanished(sample)) {
       const stat = sample.process.stat;
@@ -87,6 +100,13 @@ export class LiveSession implements TriageSession {
     return this.last;
   }
 
+  /** Threads at the last sample, or listed now before the first. */
+  private threadCount(): number {
+    if (this.previous?.process.threads.ok) return this.previous.process.threads.value.length;
+    const tasks = this.fs.listDir(`${this.pid}/task`);
+    return tasks.ok ? tasks.value.length : 0;
+  }
+
   /** One look at the threads between samples (what decides their state and wait); false when there is nothing to look at. */
   observe(): boolean {
     if (this.last.ended || this.observer === null) return false;
@@ -94,7 +114,8 @@ export class LiveSession implements TriageSession {
     const seen = this.observer.look(this.fs, t0);
     this.fs.sweep?.();
     this.lastLookMs = monotonicMs() - t0;
-    this.machineWatch?.maybeLook(monotonicMs());
+    // A huge process's own looks already take the interval's budget: its culprits come from the counters alone.
+    if (this.threadCount() <= BIG_PROCESS_THREADS) this.machineWatch?.maybeLook(monotonicMs());
     return seen;
   }
 
@@ -104,11 +125,13 @@ export class LiveSession implements TriageSession {
   }
 
   /**
-   * Look at the threads until `durationMs` has passed, as often as the rate allows; the next
-   * `step()` diagnoses the interval from these looks. Resolves early when `signal` aborts.
+   * Look at the threads until `durationMs` after the last sample began, as often as the rate
+   * allows, so that the next `step()` comes one interval after it (a huge process's sample may
+   * itself take a good part of the interval); the next step diagnoses the interval from these
+   * looks. Resolves early when `signal` aborts.
    */
   async observeFor(durationMs: number, signal?: AbortSignal): Promise<void> {
-    const until = monotonicMs() + durationMs;
+    const until = (this.previous?.tMonoMs ?? monotonicMs()) + durationMs;
     let delay = 0;
     for (;;) {
       const before = monotonicMs();
