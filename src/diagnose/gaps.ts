@@ -1,6 +1,7 @@
 import { describeReadError, type ReadError, type ReadResult } from '../procfs/errors.js';
 import type { AccessFacts } from '../readers/access.js';
 import type { ThreadSnapshot } from '../readers/types.js';
+import { MAX_THREADS_READ } from '../readers/process.js';
 import type { Sample } from '../sample/types.js';
 import type { GapReason, MissingFact, ThreadDiagnosis } from './types.js';
 
@@ -96,6 +97,10 @@ export function missingFacts(sample: Sample, threads: readonly ThreadDiagnosis[]
   }
   const unknown = threads.filter((t) => t.wait.kind === 'unknown').length;
   if (unknown > 0 && syscallDenied === 0) out.push({ what: `the wait site of ${unknown} thread(s)`, why: 'wchan, stack and syscall did not say', weakens: 'the grouping of waits', reason: 'hidden-by-kernel', fix: null });
+  const listed = proc.threadsListed ?? 0;
+  if (listed > threadSnaps.length && listed > MAX_THREADS_READ) {
+    out.push({ what: `${listed - MAX_THREADS_READ} of its ${listed} threads`, why: `proctriage reads at most ${MAX_THREADS_READ} threads of one process (the lowest thread ids, the main thread first)`, weakens: 'the counts and shares of waits: they describe the threads read', reason: 'damaged', fix: null });
+  }
   out.push(...damagedFiles(proc, threadSnaps));
   for (const [label, result, weakens] of [
     ['I/O counters', proc.io, 'read/write bytes/s and syscalls/s'],

@@ -154,23 +154,38 @@ export interface ProcessReadOptions extends ThreadReadOptions {
 }
 
 /** Every thread of a process, as it is now; a thread that exits while it is read is left out. */
-export function readThreads(fs: ProcFs, pid: number, options: ThreadReadOptions = {}): ReadResult<ThreadSnapshot[]> {
+/**
+ * At most this many threads of one process are read (the lowest tids, the main thread first):
+ * a real process rarely has more, and a proc root or capture with 100,000 `task/` entries must
+ * not cost minutes and gigabytes. The report says how many were left out.
+ */
+export const MAX_THREADS_READ = 16_384;
+
+export interface ThreadList {
+  readonly threads: ReadResult<ThreadSnapshot[]>;
+  /** How many `task/` entries were listed (more than were read when over MAX_THREADS_READ). */
+  readonly listed: number;
+}
+
+/** Every thread of a process, as it is now (at most MAX_THREADS_READ); a thread that exits while it is read is left out. */
+export function readThreads(fs: ProcFs, pid: number, options: ThreadReadOptions = {}): ThreadList {
   const tidList = fs.listDir(`${pid}/task`);
-  if (!tidList.ok) return tidList;
-  return ok(
-    numericNames(tidList.value)
-      .map((tid) => readThread(fs, pid, tid, options))
-      // A thread that exited between the listing and its last file is skipped, not reported
-      // half-read: what it shows would mix the thread alive with the thread gone.
-      .filter((t) => !threadVanished(t)),
-  );
+  if (!tidList.ok) return { threads: tidList, listed: 0 };
+  const tids = numericNames(tidList.value);
+  const threads = tids
+    .slice(0, MAX_THREADS_READ)
+    .map((tid) => readThread(fs, pid, tid, options))
+    // A thread that exited between the listing and its last file is skipped, not reported
+    // half-read: what it shows would mix the thread alive with the thread gone.
+    .filter((t) => !threadVanished(t));
+  return { threads: ok(threads), listed: tids.length };
 }
 
 export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions = {}): ProcessSnapshot {
   const stat = readParsed(fs, `${pid}/stat`, parseStat);
-  let listed: boolean | undefined;
-  const stillThere = () => stat.ok && (listed ??= fs.listDir(String(pid)).ok);
-  const threads = readThreads(fs, pid, options);
+  let dirListed: boolean | undefined;
+  const stillThere = () => stat.ok && (dirListed ??= fs.listDir(String(pid)).ok);
+  const { threads, listed } = readThreads(fs, pid, options);
   return {
     pid,
     exe: fs.readLink(`${pid}/exe`),
@@ -181,6 +196,7 @@ export function readProcess(fs: ProcFs, pid: number, options: ProcessReadOptions
     cgroup: optionalFile(readParsed(fs, `${pid}/cgroup`, parseCgroup), stillThere, MISSING),
     fds: options.fds === false ? fail({ kind: 'unsupported', path: `${pid}/fd`, message: 'not read' }) : optionalFile(readFds(fs, pid), stillThere, MISSING),
     threads,
+    threadsListed: listed,
   };
 }
 

@@ -45,6 +45,8 @@ export interface ProcessSnapshot {
   readonly cgroup: ReadResult<CgroupEntry[]>;
   readonly fds: ReadResult<FdSnapshot[]>;
   readonly threads: ReadResult<ThreadSnapshot[]>;
+  /** `task/` entries listed; more than `threads` holds when over the read cap (readers/process.ts MAX_THREADS_READ). */
+  readonly threadsListed?: number;
 }
 
 export const PSI_RESOURCES = ['cpu', 'memory', 'io', 'irq'] as const;

@@ -80,7 +80,7 @@ export class IntervalObserver {
   /** One look at every thread through `fs`; false when the process is gone. */
   look(fs: ProcFs, tMonoMs: number): boolean {
     const cpu0 = process.cpuUsage();
-    const threads = readThreads(fs, this.pid, { ...this.readOptions, previous: this.last });
+    const { threads } = readThreads(fs, this.pid, { ...this.readOptions, previous: this.last });
     if (!threads.ok) return false;
     this.last = new Map(threads.value.map((t) => [t.tid, t]));
     this.count(threads.value);
