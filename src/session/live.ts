@@ -10,6 +10,7 @@ import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
 import { liveHostFacts, readPageSizeKb } from '../readers/host.js';
 import { MachineWatch } from './machine-watch.js';
+import { collectGarbage } from './heap.js';
 import { stackWhereItDecides } from '../classify/stack-policy.js';
 import type { ProcessReadOptions } from '../readers/process.js';
 import type { SessionEnd, SessionStep, TriageSession } from './session.js';
@@ -97,6 +98,7 @@ export class LiveSession implements TriageSession {
     const diagnosis = this.diagnoseModel(model);
     this.previous = sample;
     this.last = { diagnosis, sample, ended: null };
+    if (big && this.options.light) collectGarbage();
     return this.last;
   }
 
