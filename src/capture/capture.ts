@@ -14,7 +14,9 @@ import { ownPids } from '../procfs/names.js';
 import { commitPartial, createPartial } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
 import { captureWriteError, checkCaptureTarget } from './target.js';
-import { writeCaptureTree } from './write.js';
+import { captureTreeSteps } from './write.js';
+import { runStepsSliced, type Steps } from './steps.js';
+import { BIG_PROCESS_THREADS, bigProcessReads, countTasks } from '../sample/big-process.js';
 
 export interface CaptureOptions {
   readonly fs: ProcFs;
@@ -27,6 +29,15 @@ export interface CaptureOptions {
   readonly scenario?: string;
   readonly howMade?: string;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told before writing how big the capture will be, then how much is written (files). */
+  readonly onWrite?: (progress: WriteProgress) => void;
+  /** Cancels the capture: nothing is left behind, and it rejects with CaptureCancelled. */
+  readonly signal?: AbortSignal;
+  /**
+   * Exit on SIGINT/SIGTERM/SIGHUP after removing the partial capture (the CLI's `capture`);
+   * false for a caller that handles signals itself and cancels through `signal` (the dashboard).
+   */
+  readonly exitOnSignal?: boolean;
 }
 
 export interface CaptureResult {
@@ -39,6 +50,37 @@ export interface CaptureResult {
 }
 
 const CAPTURE_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface WriteProgress {
+  /** Files (and directories) the capture holds, and the text bytes in them. */
+  readonly files: number;
+  readonly bytes: number;
+  /** Files written so far. */
+  readonly written: number;
+}
+
+/** The capture was cancelled through its AbortSignal: nothing was left behind. */
+export class CaptureCancelled extends Error {
+  override readonly name = 'CaptureCancelled';
+  constructor() {
+    super('capture cancelled; nothing was written');
+  }
+}
+
+/** Writing is cut into slices this long, so that a dashboard's keys and timers stay live. */
+const WRITE_SLICE_MS = 4;
+
+/** `steps`, stopping with CaptureCancelled when `signal` aborts, and counting files for `onStep`. */
+function* cancellable<T>(steps: Steps<T>, signal: AbortSignal | undefined, onStep: (done: number) => void): Steps<T> {
+  let done = 0;
+  for (;;) {
+    if (signal?.aborted) throw new CaptureCancelled();
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (++done % 500 === 0) onStep(done);
+    yield;
+  }
+}
 
 /** The program name alone: argv[0] without its directory. */
 export function reducedCmdline(raw: string): string {
@@ -88,7 +130,8 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     cleanup();
     process.exit(128 + (osConstants.signals[signal] ?? 0));
   };
-  for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
+  const exitOnSignal = options.exitOnSignal !== false;
+  if (exitOnSignal) for (const signal of CAPTURE_SIGNALS) process.once(signal, onSignal);
   try {
     // Owner-only: a capture taken as root holds what only root may read (stacks, io, fd/).
     const tmp = (partial = createPartial(dirname(outDir), basename(outDir)));
@@ -101,10 +144,14 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     let observer: IntervalObserver | null = null;
     const exclude = new Set(ownPids(options.fs.root));
     for (let i = 0; i < options.samples; i++) {
+      if (options.signal?.aborted) throw new CaptureCancelled();
       if (i > 0) await lookBetween(options, observer, recorded);
+      if (options.signal?.aborted) throw new CaptureCancelled();
       const recorder = new RecordingProcFs(options.fs);
       recorder.readText('sys/kernel/osrelease');
-      const sample = takeSample(recorder, options.pid);
+      // A huge process is captured as a dashboard reads it: its full samples would otherwise take seconds each.
+      const big = (observer?.latest().size ?? countTasks(options.fs, options.pid)) > BIG_PROCESS_THREADS;
+      const sample = takeSample(recorder, options.pid, big ? bigProcessReads(host.arch) : {});
       if (processVanished(sample)) {
         const stat = sample.process.stat;
         if (i === 0) throw new ProcessGoneError(options.pid, false, stat.ok ? { kind: 'vanished', path: String(options.pid), message: 'exited' } : stat.error);
@@ -133,7 +180,10 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     }
     // Looks after the last full sample (the process exited during them) belong to no interval.
     while (recorded.at(-1)?.light) recorded.pop();
-    writeCaptureTree(tmp, recorded, {
+    const files = recorded.reduce((n, r) => n + r.entries.size + 1, 1);
+    const bytes = recorded.reduce((n, r) => n + r.bytes, 0);
+    options.onWrite?.({ files, bytes, written: 0 });
+    await runStepsSliced(cancellable(captureTreeSteps(tmp, recorded, {
       pid: options.pid,
       comm,
       host,
@@ -142,7 +192,7 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
       ...(options.scenario ? { scenario: options.scenario } : {}),
       fullCmdline: options.includeCmdline,
       machineCounters: true,
-    });
+    }), options.signal, (written) => options.onWrite?.({ files, bytes, written })), WRITE_SLICE_MS);
     if (existsSync(outDir)) rmSync(outDir, { recursive: true });
     commitPartial(tmp, outDir);
     return { dir: outDir, samples: recorded.filter((r) => !r.light).length, errorCounts, exitedEarly };
@@ -151,6 +201,6 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     // Reads never throw (errors are values): an errno here is a write that failed.
     throw errnoOf(err) !== undefined ? captureWriteError(outDir, err) : err;
   } finally {
-    for (const signal of CAPTURE_SIGNALS) process.removeListener(signal, onSignal);
+    if (exitOnSignal) for (const signal of CAPTURE_SIGNALS) process.removeListener(signal, onSignal);
   }
 }

@@ -47,7 +47,7 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
     intervalMs: options.interval,
     hostInfo: () => readHostInfo(fs),
     userName: userNames(),
-    capture: async () => {
+    capture: async ({ signal, progress }) => {
       const result = await captureProcess({
         fs,
         pid,
@@ -56,6 +56,11 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
         intervalMs: Math.min(options.interval, 1000),
         includeCmdline: false,
         howMade: `proctriage attach ${pid}: the c key (2 samples ${Math.min(options.interval, 1000)} ms apart)`,
+        // The dashboard restores the terminal on a signal: the capture is cancelled, not exited from.
+        exitOnSignal: false,
+        signal,
+        onProgress: (done, total) => progress(`sample ${done} of ${total}`),
+        onWrite: ({ files, bytes, written }) => progress(`writing ${written} of ${files} files (${(bytes / 1048576).toFixed(1)} MiB)`),
       });
       return result.dir;
     },

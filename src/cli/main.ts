@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/threshold.js';
 import { TOOL_VERSION } from '../version.js';
@@ -157,7 +158,7 @@ Examples:
     .argument('<pid>', 'process id', parsePid)
     .addOption(new Option('--interval <ms>', 'time between samples (one sample and one redraw each)').argParser(parseIntervalMs).default(1000))
     .addOption(thresholdOption())
-    .option('--capture-dir <dir>', 'where the c key writes captures (falls back to the temp dir if not writable)', process.cwd())
+    .option('--capture-dir <dir>', 'where the c key writes captures (default: the temp dir)', tmpdir())
     .addOption(procRootOption())
     .addHelpText(
       'after',

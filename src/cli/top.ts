@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { ownPids } from '../procfs/names.js';
 import { groupWindow } from '../sample/machine/groups.js';
 import { sampleMachineOnce } from '../sample/machine/parallel.js';
@@ -51,7 +52,7 @@ export async function runTop(options: TopOptions): Promise<number> {
   if ('code' in exit) return exit.code;
   // Enter on a process: the dashboard hands back which one, and attach takes over.
   const { runAttach } = await import('./attach.js');
-  return runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: process.cwd() });
+  return runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: tmpdir() });
 }
 
 /** `top --once`: one sample of the whole machine, grouped. */

@@ -11,6 +11,7 @@ import type { HostFacts } from '../readers/types.js';
 import { liveHostFacts, readPageSizeKb } from '../readers/host.js';
 import { MachineWatch } from './machine-watch.js';
 import { collectGarbage } from './heap.js';
+import { BIG_PROCESS_THREADS, bigProcessReads, countTasks } from '../sample/big-process.js';
 import { stackWhereItDecides } from '../classify/stack-policy.js';
 import type { ProcessReadOptions } from '../readers/process.js';
 import type { SessionEnd, SessionStep, TriageSession } from './session.js';
@@ -29,13 +30,6 @@ export interface LiveSessionOptions {
   /** Also measure every other process over each interval, so that culprits can be named (live /proc only). */
   readonly machine?: boolean;
 }
-
-/**
- * Above this many threads a triage reads what a dashboard reads (the light sample: no per-thread
- * `status`, `io` or `children`, `stack` only where it decides, an unchanged thread's snapshot
- * kept): a 10,000-thread process in bounded time and memory.
- */
-export const BIG_PROCESS_THREADS = 1000;
 
 /** Samples a live process; each step diagnoses the newest sample against the one before. */
 export class LiveSession implements TriageSession {
@@ -80,7 +74,7 @@ export class LiveSession implements TriageSession {
     const light = this.options.light === true || big;
     // The freshest snapshot of each thread: the last look's, else the last sample's.
     const latest = this.observer?.latest() ?? (this.previous?.process.threads.ok ? new Map(this.previous.process.threads.value.map((t) => [t.tid, t])) : undefined);
-    const readOptions = big ? { ...this.lightOptions, status: false } : light ? this.lightOptions : this.readOptions;
+    const readOptions = big ? bigProcessReads(this.host.arch) : light ? this.lightOptions : this.readOptions;
     const sample = takeSample(this.fs, this.pid, { ...readOptions, focusTid: this.focusTid, ...(light && latest ? { previous: latest } : {}), follow: { arch: this.host.arch, cache: this.followCache } });
     this.fs.sweep?.();
     if (processVanished(sample)) {
@@ -105,8 +99,7 @@ export class LiveSession implements TriageSession {
   /** Threads at the last sample, or listed now before the first. */
   private threadCount(): number {
     if (this.previous?.process.threads.ok) return this.previous.process.threads.value.length;
-    const tasks = this.fs.listDir(`${this.pid}/task`);
-    return tasks.ok ? tasks.value.length : 0;
+    return countTasks(this.fs, this.pid);
   }
 
   /** One look at the threads between samples (what decides their state and wait); false when there is nothing to look at. */

@@ -9,6 +9,12 @@ import { composeFrame } from './view-models.js';
 
 export type { DashboardExit } from './loop.js';
 
+/** What a capture started from the dashboard gets: a way to say how far it is, and to be cancelled. */
+export interface CaptureControl {
+  readonly signal: AbortSignal;
+  readonly progress: (what: string) => void;
+}
+
 export interface DashboardOptions {
   readonly feed: Feed;
   readonly surface: Surface;
@@ -16,8 +22,11 @@ export interface DashboardOptions {
   /** Live: reads the host once (proc root and os-release); started after the first frame. */
   readonly hostInfo?: () => Promise<HostInfo>;
   readonly userName?: (uid: number) => string | null;
-  /** Live: writes a capture of the process and returns its directory (the `c` key). */
-  readonly capture?: () => Promise<string>;
+  /**
+   * Live: writes a capture of the process and returns its directory (the `c` key). It reports
+   * what it is doing through `progress` and stops, leaving nothing, when `signal` aborts.
+   */
+  readonly capture?: (control: CaptureControl) => Promise<string>;
   /** Replay: the sample to open on. */
   readonly startIndex?: number;
 }
@@ -34,6 +43,8 @@ export class Dashboard extends ScreenLoop {
   private message: string | null = null;
   /** Live: when the next full sample is due (looks fill the time before it). */
   private nextSampleAt = 0;
+  /** The capture being written, while it is. */
+  private capturing: AbortController | null = null;
 
   constructor(private readonly options: DashboardOptions) {
     super(options.surface);
@@ -65,8 +76,17 @@ export class Dashboard extends ScreenLoop {
 
   private apply(intent: Intent): void {
     const { feed } = this.options;
-    if (intent.type === 'quit') return this.finish({ code: 0 });
-    this.message = null;
+    if (intent.type === 'quit') {
+      this.capturing?.abort();
+      return this.finish({ code: 0 });
+    }
+    // While a capture is written, c or Esc cancels it (and does nothing else).
+    if (this.capturing && (intent.type === 'capture' || intent.type === 'close')) {
+      this.capturing.abort();
+      this.requestRender();
+      return;
+    }
+    if (!this.capturing) this.message = null;
     if (intent.type === 'capture') this.capture();
     const before = this.ui;
     this.ui = reduce(this.ui, intent, { rowKeys: this.rows.map((r) => r.key), pageSize: this.pageSize, sampleCount: feed.sampleCount });
@@ -99,11 +119,15 @@ export class Dashboard extends ScreenLoop {
       this.message = 'capture is not available here';
       return;
     }
-    this.message = `capturing pid ${feed.pid}…`;
-    capture().then(
+    const controller = new AbortController();
+    this.capturing = controller;
+    this.message = `capturing pid ${feed.pid}… — c or Esc cancels`;
+    capture({ signal: controller.signal, progress: (what) => this.say(`capturing pid ${feed.pid}: ${what} — c or Esc cancels`) }).then(
       (dir) => this.say(`capture written to ${dir} — replay: proctriage replay ${dir}`),
-      (err: unknown) => this.say(`capture failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
+      (err: unknown) => this.say(controller.signal.aborted ? 'capture cancelled: nothing was written' : `capture failed: ${err instanceof Error ? err.message : String(err)}`),
+    ).finally(() => {
+      if (this.capturing === controller) this.capturing = null;
+    });
   }
 
   private say(message: string): void {

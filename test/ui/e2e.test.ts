@@ -4,14 +4,14 @@
  * Needs tmux (CI: apt-get install -y tmux) and gcc (the spawners compile small C programs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { AS_NOBODY, cliCopyForNobody } from '../hardening/support.js';
-import { spawnEpollIdle, spawnFutexLockQueue, spawnSleeper, spawnWaitpidParent, stopAll, type Spawned } from '../support/spawners.js';
+import { spawnEpollIdle, spawnFutexLockQueue, spawnManyThreads, spawnSleeper, spawnWaitpidParent, stopAll, type Spawned } from '../support/spawners.js';
 import { BIN, ensureBuilt } from './support/build.js';
 import { Tmux, tmuxAvailable, type TmuxPane } from './support/tmux.js';
 
@@ -181,6 +181,29 @@ describe('attach: keys on an idle event loop and a lock queue', () => {
     pane.keys('q');
     expect((await ended(pane)).code).toBe(0);
   });
+
+  it('keys answer while c writes a capture of a big process: it says how far it is, c cancels it leaving nothing, q quits at once', async () => {
+    const big = await spawnManyThreads(3000, 'futex');
+    const dirs = () => readdirSync(work).filter((n) => n.includes(`proctriage-${big.pid}-`));
+    const before = dirs();
+    const pane = open(`attach ${big.pid} --capture-dir ${work}`, { cols: 160, rows: 45 });
+    await pane.waitFor('threads (3001', 20_000);
+    pane.keys('c');
+    await pane.waitFor(/capturing pid \d+: (sample \d of 2|writing \d+ of \d+ files) .* c or Esc cancels/, 20_000);
+    pane.keys('c');
+    await pane.waitFor('capture cancelled: nothing was written', 10_000);
+    expect(dirs()).toEqual(before);
+    expect(readdirSync(work).some((n) => n.includes('.partial'))).toBe(false);
+    pane.keys('c');
+    await pane.waitFor(/capturing pid \d+/, 10_000);
+    const asked = Date.now();
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+    // A quit during a capture answers at once: the capture is cancelled and its partial removed.
+    expect(Date.now() - asked).toBeLessThan(5_000);
+    await big.stop();
+    expect(readdirSync(work).some((n) => n.includes('.partial'))).toBe(false);
+  }, 90_000);
 
   it('freezes on the last sample, marked EXITED, when the process exits', async () => {
     const sleeper = await spawnSleeper();
