@@ -23,6 +23,18 @@ import {
   stopAll,
   type Spawned,
 } from '../test/support/spawners.js';
+import {
+  spawnAcceptHerd,
+  spawnDirectDsyncDd,
+  spawnFsyncWriter,
+  spawnListenOverflow,
+  spawnNginx,
+  spawnPollers,
+  spawnPreforkServer,
+  spawnPythonChildPool,
+  spawnThreadPerConnection,
+} from '../test/support/scenarios.js';
+import { spawnAnonHolder, spawnIdleListener, spawnSmallSyscalls } from '../test/support/insight-scenarios.js';
 
 interface Scenario {
   readonly name: string;
@@ -30,6 +42,8 @@ interface Scenario {
   readonly start: () => Promise<Spawned>;
   /** Which pid to capture (default: the spawned pid). */
   readonly target?: (s: Spawned) => number;
+  /** Milliseconds between the two samples (default 500): rates want a longer interval. */
+  readonly interval?: number;
 }
 
 const SCENARIOS: readonly Scenario[] = [
@@ -47,6 +61,19 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'futex-lock-spinning', description: '4 threads blocked on one pthread mutex held by a thread spinning on the CPU (follow: lock queue with a running holder)', start: () => spawnFutexLockQueue(4, { holder: 'spinning' }) },
   { name: 'waitpid-children', description: 'sh in wait4 with 3 children sleep in nanosleep (follow: children, grouped)', start: () => spawnWaitpidParent({ children: 3 }) },
   { name: 'cpu-contended', description: 'four busy shell loops on a 2-core machine: CPU PSI some avg10 above 20 %, the target on CPU', start: () => spawnCpuHogs(4) },
+  // Issue 12: the seed material's insights, each on the program of test/support/scenarios.ts that shows it.
+  { name: 'prefork-herd', description: 'a pre-fork server (test/support/c/prefork.c): the master in wait4, 4 workers each with its own epoll instance watching the one listening socket WITHOUT EPOLLEXCLUSIVE (insight: thundering herd, accept queue empty with 4 accepting, children fds)', start: () => spawnPreforkServer(4) },
+  { name: 'nginx-exclusive', description: "Debian's nginx 1.22, master + 4 workers, accept_mutex off: every worker's epoll watches the listening socket with EPOLLEXCLUSIVE (insight: one woken per connection)", start: () => spawnNginx(4) },
+  { name: 'accept-herd', description: '4 threads blocked in accept() on one listening socket, main thread asleep (insight: exclusive accept waiters, a pool on one queue)', start: () => spawnAcceptHerd(4) },
+  { name: 'listen-overflow', description: 'a server listening with backlog 1 that never accepts, flooded by 20 connects/s from a client process (insight: accept queue full, 2 = backlog 1 + 1, dropping)', start: () => spawnListenOverflow({ backlog: 1, connectsPerSec: 20 }), interval: 1000 },
+  { name: 'idle-listener', description: 'CPython listening with backlog 64, never accepting, 3 connections from the capturing process waiting in its accept queue (insight: connections waiting, nobody accepting, before any overflow)', start: () => spawnIdleListener({ backlog: 64, clients: 3 }) },
+  { name: 'thread-per-connection', description: 'test/support/c/tpc.c: 8 threads each in read() on its own connection, the main thread in accept(); the client sends a byte on each every 50 ms (insight: thread-per-connection, its switches and stacks)', start: () => spawnThreadPerConnection(8, { clientEveryMs: 50 }), interval: 1000 },
+  { name: 'pollers', description: 'test/support/c/pollers.c: one thread in poll() over 1000 eventfds, one in select() (glibc: pselect6) over the fds below 1024, both blocking (insight: O(n) polling, epoll suggested)', start: () => spawnPollers({ nfds: 1000 }) },
+  { name: 'python-child-pool', description: "seed 000's pool: CPython with 8 threads each in subprocess.run(['sleep', '60']) (insight: one fd table for 9 threads, the children's fds summed and their waits named)", start: () => spawnPythonChildPool(8) },
+  { name: 'small-syscalls', description: 'dd if=/dev/zero of=/dev/null bs=1: one-byte read() and write() as fast as it can (insight: far more than 10,000 small syscalls a second)', start: () => spawnSmallSyscalls(), interval: 1000 },
+  { name: 'anon-memory', description: 'CPython holding a 64 MiB bytearray it wrote, asleep (insight: RSS mostly anonymous, not reclaimable without swap)', start: () => spawnAnonHolder(64) },
+  { name: 'fsync-writer', description: 'test/support/c/fsyncer.c: write(4 KiB) + fdatasync() in a loop on ext4 (insight: durability waits, the ladder, the rate of durable writes)', start: () => spawnFsyncWriter(), interval: 1000 },
+  { name: 'dd-direct-dsync', description: 'dd if=/dev/zero of=FILE bs=4k oflag=direct,dsync on ext4 (insight: O_DIRECT|O_DSYNC read from fdinfo flags, every write an fdatasync)', start: () => spawnDirectDsyncDd(), interval: 1000 },
 ];
 
 function cpuSomeAvg10(): number {
@@ -83,7 +110,7 @@ async function main(): Promise<void> {
       const pid = scenario.target ? scenario.target(spawned) : spawned.pid;
       const out = join(root, 'fixtures', scenario.name);
       rmSync(out, { recursive: true, force: true });
-      execFileSync(process.execPath, [join(root, 'bin/proctriage'), 'capture', String(pid), '-o', out, '--samples', '2', '--interval', '500', '--scenario', scenario.description], { stdio: 'inherit' });
+      execFileSync(process.execPath, [join(root, 'bin/proctriage'), 'capture', String(pid), '-o', out, '--samples', '2', '--interval', String(scenario.interval ?? 500), '--scenario', scenario.description], { stdio: 'inherit' });
     } finally {
       await spawned.stop();
     }

@@ -15,6 +15,7 @@ import { memoryView } from './follow/memory.js';
 import { networkView } from './follow/network.js';
 import { fdContext } from './follow/peers.js';
 import { followThread } from './follow/threads.js';
+import { insightsOf } from './insights/insights.js';
 import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type MissingFact, type ProcessFacts, type ProcessShares, type ThreadDiagnosis, type WaitGroup } from './types.js';
 
 export interface DiagnoseOptions {
@@ -115,6 +116,7 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     runtime,
     childStates: sample.follow?.childStates ?? null,
   });
+  const insights = insightsOf({ model, process: facts, threads, snapshots: new Map(snaps.map((t) => [t.tid, t])), futexGroups: futex, network, ctx });
   const missing = missingFacts(sample, threads, system.unavailable, cgroup?.unavailable ?? null);
   const complete = !missing.some((m) => ACCESS_REASONS.has(m.reason));
   // Hidden waits: the next thing to run is whatever would show them (sudo, a capability, …).
@@ -142,5 +144,6 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     network,
     memory,
     runtime,
+    insights,
   };
 }

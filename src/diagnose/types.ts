@@ -2,6 +2,7 @@ import type { FdType } from '../parsers/fd.js';
 import type { PsiResource } from '../readers/types.js';
 import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow/types.js';
 import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
+import type { Insights } from './insights/types.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
 export const DIAGNOSIS_SCHEMA_VERSION = 2;
@@ -310,4 +311,6 @@ export interface Diagnosis {
   readonly memory?: MemoryView;
   /** What runs it, from its exe link and thread names: decides which tool can see what /proc cannot. */
   readonly runtime?: Runtime;
+  /** What the seed material says about its waits: herds, polling, thread models, fd tables, accept queues, rates, memory, durability (README "Insights"). */
+  readonly insights?: Insights;
 }
