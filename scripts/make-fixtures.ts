@@ -34,7 +34,7 @@ import {
   spawnPythonChildPool,
   spawnThreadPerConnection,
 } from '../test/support/scenarios.js';
-import { spawnAnonHolder, spawnIdleListener, spawnSmallSyscalls } from '../test/support/insight-scenarios.js';
+import { spawnAnonHolder, spawnIdleListener, spawnLoopFsWriter, spawnSmallSyscalls } from '../test/support/insight-scenarios.js';
 
 interface Scenario {
   readonly name: string;
@@ -73,6 +73,8 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'small-syscalls', description: 'dd if=/dev/zero of=/dev/null bs=1: one-byte read() and write() as fast as it can (insight: far more than 10,000 small syscalls a second)', start: () => spawnSmallSyscalls(), interval: 1000 },
   { name: 'anon-memory', description: 'CPython holding a 64 MiB bytearray it wrote, asleep (insight: RSS mostly anonymous, not reclaimable without swap)', start: () => spawnAnonHolder(64) },
   { name: 'fsync-writer', description: 'test/support/c/fsyncer.c: write(4 KiB) + fdatasync() in a loop on ext4 (insight: durability waits, the ladder, the rate of durable writes)', start: () => spawnFsyncWriter(), interval: 1000 },
+  { name: 'jbd2-fsync', description: 'test/support/c/fsyncer.c (write 4 KiB + fdatasync) on a fresh journaled ext4 on a loop device, in a mount namespace of its own (insight: durability waits in jbd2_log_wait_commit)', start: () => spawnLoopFsWriter('fdatasync'), interval: 1000 },
+  { name: 'dirty-throttle', description: "CPython overwriting 32 MiB with buffered 64 KiB write()s on ext4 on a loop device whose bdi is strictly limited to 1 MiB dirty (insight: balance_dirty_pages, writeback throttling, not durability)", start: () => spawnLoopFsWriter('buffered'), interval: 1000 },
   { name: 'dd-direct-dsync', description: 'dd if=/dev/zero of=FILE bs=4k oflag=direct,dsync on ext4 (insight: O_DIRECT|O_DSYNC read from fdinfo flags, every write an fdatasync)', start: () => spawnDirectDsyncDd(), interval: 1000 },
 ];
 

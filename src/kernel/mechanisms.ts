@@ -57,7 +57,7 @@ export const CITES = {
   /** Full when sk_ack_backlog > sk_max_ack_backlog: a full queue holds backlog + 1. */
   acceptQueueFull: cite('sk_acceptq_is_full', 'include/net/sock.h', 'all'),
   /** listen() caps its backlog at net.core.somaxconn (128 before 5.4, 4096 since). */
-  listenCap: cite('__sys_listen_socket', 'net/socket.c', 'all (__sys_listen / SYSCALL listen before 6.x)'),
+  listenCap: cite('__sys_listen_socket', 'net/socket.c', '6.11+ (__sys_listen in 4.17–6.10, SYSCALL_DEFINE2(listen) before)'),
   /** A SYN to a full accept queue: LINUX_MIB_LISTENOVERFLOWS, then drop (ListenDrops). */
   listenOverflow: cite('tcp_conn_request', 'net/ipv4/tcp_input.c', 'all'),
 
@@ -77,6 +77,7 @@ export const CITES = {
   cacheFlush: cite('blkdev_issue_flush', 'block/blk-flush.c', 'all'),
   dirtyThrottle: cite('balance_dirty_pages', 'mm/page-writeback.c', 'all'),
   dataWriteback: cite('__filemap_fdatawait_range', 'mm/filemap.c', 'all'),
+  metadataWrite: cite('sync_inode_metadata', 'fs/fs-writeback.c', 'all'),
   directIo: cite('__iomap_dio_rw', 'fs/iomap/direct-io.c', '5.5+ (do_blockdev_direct_IO in fs/direct-io.c before)'),
 } as const satisfies Record<string, KernelCite>;
 

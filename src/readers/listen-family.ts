@@ -65,7 +65,8 @@ function childrenOf(fs: ProcFs, pid: number): number[] {
  */
 function familyOf(fs: ProcFs, proc: ProcessSnapshot): number[] {
   const threads = proc.threads.ok ? proc.threads.value : [];
-  const own = threads.flatMap((t) => (t.children.ok ? t.children.value : isSkipped(t.children) ? childrenOfTask(fs, proc.pid, t.tid) : []));
+  // A light sample skips the children files: read them for the first threads only (forks come from few).
+  const own = threads.flatMap((t, i) => (t.children.ok ? t.children.value : isSkipped(t.children) && i < 16 ? childrenOfTask(fs, proc.pid, t.tid) : []));
   const ppid = proc.stat.ok ? proc.stat.value.ppid : 0;
   const relatives = ppid > 2 ? [ppid, ...childrenOf(fs, ppid)] : [];
   return [...new Set([...own, ...relatives])].filter((p) => p !== proc.pid);

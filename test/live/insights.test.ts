@@ -22,7 +22,7 @@ import {
   spawnPythonIdlePool,
   spawnThreadPerConnection,
 } from '../support/scenarios.js';
-import { spawnAnonHolder, spawnIdleListener, spawnSmallSyscalls } from '../support/insight-scenarios.js';
+import { canLoopMount, spawnAnonHolder, spawnIdleListener, spawnLoopFsWriter, spawnSmallSyscalls } from '../support/insight-scenarios.js';
 import { flat, triageFor, viewsOf } from '../support/insight-views.js';
 import { spawnSleeper } from '../support/spawners.js';
 
@@ -299,6 +299,32 @@ describe('8. durability waits', () => {
       expect(flat(v.report)).toContain('Group commit');
       expect(flat(v.side)).toContain('waits for durability');
       expect(flat(v.full)).toContain('The durability ladder');
+    });
+  }, 60_000);
+
+  it.runIf(canLoopMount())('fdatasync on a journaled ext4: it waits for the jbd2 commit, and the journal merges concurrent fsyncs', async () => {
+    await withSpawned(spawnLoopFsWriter('fdatasync'), async (s) => {
+      const d = await triageFor(s.pid, 1000);
+      const t = d.insights!.durability!.threads[0]!;
+      expect(t.stages).toContain('journal-commit');
+      expect(d.insights!.durability!.kernel.map((k) => k.function)).toContain('jbd2_log_wait_commit');
+      const v = viewsOf(d, s.pid);
+      expect(flat(v.report)).toContain('a journal commit (jbd2_log_wait_commit): on ext4 with a journal every fsync waits for one');
+      expect(flat(v.report)).toContain('merges concurrent fsyncs into one jbd2 commit');
+    });
+  }, 60_000);
+
+  it.runIf(canLoopMount())('a buffered writer paused in balance_dirty_pages: writeback throttling, not durability', async () => {
+    await withSpawned(spawnLoopFsWriter('buffered'), async (s) => {
+      const d = await triageFor(s.pid, 1000);
+      const t = d.insights!.durability!.threads[0]!;
+      expect(t).toMatchObject({ call: 'buffered-write', openFlags: { direct: false, dsync: false, sync: false } });
+      expect(t.stages).toContain('dirty-throttle');
+      expect(d.insights!.durability!.syncsPerSec).toBeNull();
+      const v = viewsOf(d, s.pid);
+      expect(flat(v.report)).toMatch(/1 thread is throttled while writing: writeback does not keep up — tid \d+ \(python3\) is paused in balance_dirty_pages while writing \S+\/data/);
+      expect(flat(v.side)).toContain('is throttled while writing');
+      expect(flat(v.report)).toContain('balance_dirty_pages pauses a buffered writer while dirty pages exceed the dirty limits');
     });
   }, 60_000);
 

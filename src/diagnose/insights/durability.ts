@@ -74,7 +74,7 @@ const STAGE_CITE: Readonly<Record<DurabilityStage, KernelCite>> = {
   'cache-flush': CITES.cacheFlush,
   'dirty-throttle': CITES.dirtyThrottle,
   'data-writeback': CITES.dataWriteback,
-  'metadata-write': CITES.fsync,
+  'metadata-write': CITES.metadataWrite,
   'direct-io': CITES.directIo,
 };
 
@@ -111,7 +111,8 @@ export function durabilityOf(input: InsightInput): DurabilityInsight | null {
       const stackCall = callFromStack(t.stack);
       if (stackCall) [kind, from] = [stackCall, 'stack'];
       else if (syncFile) [kind, from] = [syncFile[1].flags.sync ? 'o-sync-write' : 'o-dsync-write', 'open-flags'];
-      else kind = stages.includes('dirty-throttle') ? 'buffered-write' : 'unknown';
+      else if (stages.includes('dirty-throttle')) [kind, from] = ['buffered-write', 'stack'];
+      else kind = 'unknown';
     }
     const fdUsed = fd ?? (from === 'open-flags' ? syncFile![0] : null);
     const fileFlags = fdUsed !== null ? flagsByFd.get(fdUsed) : undefined;
@@ -142,8 +143,9 @@ export function durabilityOf(input: InsightInput): DurabilityInsight | null {
   // Each O_DSYNC/O_SYNC write is one durable point (certain); a write + fsync loop is one per write, likely.
   const perWrite = threads.some((t) => t.call === 'o-dsync-write' || t.call === 'o-sync-write' || t.call === 'fsync' || t.call === 'fdatasync');
   const syncs = perWrite && writes !== null && writes > 0 ? writes : null;
-  // The open flags alone say the file is synchronous, not that this wait is a write to it.
-  const certain = threads.every((t) => t.callFrom === 'syscall');
+  // The open flags alone say the file is synchronous, not that this wait is a write to it; a
+  // throttled writer is named by the wait function itself (balance_dirty_pages).
+  const certain = threads.every((t) => t.callFrom === 'syscall' || t.call === 'buffered-write');
   const pid = input.process.pid;
   return {
     threads,

@@ -23,7 +23,7 @@ const GUARANTEE: Readonly<Record<DurabilityCall, string>> = {
   'sync-file-range': 'sync_file_range only starts or waits for writeback of a range: no metadata and no disk cache flush, so no promise that the data survives a crash.',
   sync: 'sync/syncfs write back every dirty page of the filesystem(s) and wait for it.',
   msync: 'msync(MS_SYNC) writes back a mapped range and waits for it.',
-  'buffered-write': 'balance_dirty_pages pauses a buffered writer while dirty pages exceed the dirty limits (vm.dirty_ratio/dirty_bytes, or its cgroup\'s): not durability — the writer is faster than writeback, and write() itself promises nothing on power loss.',
+  'buffered-write': 'balance_dirty_pages pauses a buffered writer while dirty pages exceed the dirty limits (vm.dirty_ratio/dirty_bytes, its cgroup\'s, or the device\'s own bdi limits): not durability — the writer is faster than writeback, and write() itself promises nothing on power loss.',
   unknown: 'It waits in the kernel\'s sync path; the syscall was not caught.',
 };
 
@@ -44,6 +44,7 @@ function flagWords(t: DurabilityThread): string {
 
 function threadWords(t: DurabilityThread): string {
   const on = t.path ? ` on ${t.path}${flagWords(t)}` : t.fd !== null ? ` on fd ${t.fd}` : '';
+  if (t.call === 'buffered-write') return `tid ${t.tid} (${t.comm}) is paused in balance_dirty_pages while writing${on.replace(/^ on/, '')}`;
   return `tid ${t.tid} (${t.comm}) waits in ${CALL_WORDS[t.call]}${on}`;
 }
 
@@ -66,9 +67,14 @@ export function durabilityText(d: DurabilityInsight): InsightText {
     );
   }
   if (stages.includes('journal-commit')) detail.push('A journaled filesystem already merges concurrent fsyncs into one jbd2 commit: threads that sync together share a commit.');
+  // Throttled buffered writers wait for writeback, not for durability: said as such.
+  const throttledOnly = d.threads.every((t) => t.call === 'buffered-write');
+  const what = throttledOnly
+    ? `${plural(d.threads.length, 'thread')} ${d.threads.length === 1 ? 'is' : 'are'} throttled while writing: writeback does not keep up`
+    : `${plural(d.threads.length, 'thread')} wait${d.threads.length === 1 ? 's' : ''} for durability`;
   return {
     topic: 'durability',
-    headline: hedge(d.confidence, `${plural(d.threads.length, 'thread')} wait${d.threads.length === 1 ? 's' : ''} for durability — ${shown}${more}${avg}.`),
+    headline: hedge(d.confidence, `${what} — ${shown}${more}${avg}.`),
     detail,
     evidence: [
       ...(d.avgThreads !== null ? [evidence('threads in these waits (average)', d.avgThreads.toFixed(2), 'schedstat and the looks at task/*/stat, wchan, stack')] : []),
