@@ -1,5 +1,5 @@
 import type { ProcFs } from '../procfs/procfs.js';
-import type { ReadResult } from '../procfs/errors.js';
+import { fail, type ReadResult } from '../procfs/errors.js';
 import type { Arch } from '../kernel/arch.js';
 import { parseSmapsRollup, type SmapsRollup } from '../parsers/smaps-rollup.js';
 import type { ChildrenSnapshot } from './children.js';
@@ -40,11 +40,23 @@ function parseCount(text: string): number {
   return Number(v);
 }
 
+/**
+ * smaps_rollup came in 4.14: ENOENT under a pid whose stat was just read means "not in this
+ * kernel", not "the process exited" (which a pid path's ENOENT otherwise means). A file
+ * missing from a capture made before it was read stays "missing from the capture".
+ */
+function readSmapsRollup(fs: ProcFs, proc: ProcessSnapshot): ReadResult<SmapsRollup> {
+  const path = `${proc.pid}/smaps_rollup`;
+  const r = parseResult(fs.readText(path), path, parseSmapsRollup);
+  if (!r.ok && r.error.kind === 'vanished' && r.error.errno === 'ENOENT' && proc.stat.ok) return fail({ ...r.error, kind: 'unsupported', message: 'not provided by this kernel (smaps_rollup is 4.14+)' });
+  return r;
+}
+
 export function readInsightInputs(fs: ProcFs, proc: ProcessSnapshot, arch: Arch, net: NetTables | null, children: ChildrenSnapshot | null): InsightReads {
   const pid = proc.pid;
   const listening = listeningInodes(proc, net);
   return {
-    smapsRollup: parseResult(fs.readText(`${pid}/smaps_rollup`), `${pid}/smaps_rollup`, parseSmapsRollup),
+    smapsRollup: readSmapsRollup(fs, proc),
     somaxconn: listening.size > 0 ? parseResult(fs.readText('sys/net/core/somaxconn'), 'sys/net/core/somaxconn', parseCount) : null,
     listenFamily: listening.size > 0 ? readListenFamily(fs, proc, listening) : null,
     fdTables: readFdTables(fs, proc, children),

@@ -73,8 +73,8 @@ export function fdTablesOf(input: InsightInput): FdTableInsight | null {
       counts.length === 0
         ? null
         : { count: counts.length, fds: known.length === 0 ? null : known.reduce((n, c) => n + (c.count ?? 0), 0), unreadable: counts.length - known.length, groups: childGroups(input, counts) },
-    // /proc has no "shared" flag: matching listings make sharing likely, never certain.
-    confidence: 'likely',
+    // /proc has no "shared" flag: listings that match are the evidence; without them, or with one that differs, it is likely.
+    confidence: input.threads.length < 2 || (listings.length > 0 && differing.length === 0) ? 'certain' : 'likely',
     sources: [`/proc/${pid}/fd (count)`, `/proc/${pid}/task/<tid>/fd of ${listings.length} threads (names only)`, ...(counts.length > 0 ? ['/proc/<child>/fd of each child (names only)', `/proc/${pid}/task/*/children`] : [])],
     kernel: [CITES.copyFiles],
   };

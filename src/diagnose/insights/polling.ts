@@ -2,6 +2,7 @@ import { CITES } from '../../kernel/mechanisms.js';
 import { intArgOf } from '../../kernel/syscall-signatures.js';
 import { syscallName } from '../../kernel/syscalls.js';
 import type { InsightInput } from './input.js';
+import { MANY_SYSCALLS } from './rates.js';
 import type { PollingInsight } from './types.js';
 
 /** nfds worth an epoll: a few hundred fds scanned and queued on every call. */
@@ -51,7 +52,9 @@ export function pollingOf(input: InsightInput): PollingInsight[] {
     const meaning = POLL_CALLS[name]!;
     const sleeps = t.voluntarySwitchesPerSec;
     const entries = sleeps === null ? null : nfds * sleeps;
-    const suggest = nfds >= MANY_FDS ? 'many-fds' : entries !== null && entries >= MANY_ENTRIES_PER_SEC ? 'many-calls' : null;
+    // A process doing many reads and writes between its polls polls as often: its syscall rate counts too.
+    const busy = (entries ?? 0) >= MANY_ENTRIES_PER_SEC || (input.process.syscallsPerSec ?? 0) >= MANY_SYSCALLS;
+    const suggest = nfds >= MANY_FDS ? 'many-fds' : busy ? 'many-calls' : null;
     const insight: PollingInsight = {
       tid: t.tid,
       comm: t.comm,

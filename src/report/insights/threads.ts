@@ -112,7 +112,8 @@ export function fdTableText(f: FdTableInsight): InsightText | null {
   if (f.threads < 2 && !kids) return null;
   // A process whose threads run children is the seed's pool; otherwise its threads are just its threads.
   const own = f.threads >= 2 ? `${kids ? "the pool's" : 'its'} ${f.threads} threads share ${f.fds ?? 'n/a'} fds` : `the process holds ${f.fds ?? 'n/a'} fds`;
-  const headline = `${own[0]!.toUpperCase()}${own.slice(1)}${kids ? `; ${childWords(f)}` : ''}.`;
+  // Only the sharing can be unsure: without a listing to compare, or with one that differs.
+  const headline = hedge(f.confidence, `${own[0]!.toUpperCase()}${own.slice(1)}${kids ? `; ${childWords(f)}` : ''}.`);
   const threads =
     f.threads < 2
       ? []
