@@ -98,6 +98,8 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
   const facts = { ...processFacts(model, threads.length), shares: overInterval };
   const system = pressureView('system', null, sample.systemPressure, threshold, model.rates?.systemStallPercent ?? null);
   const cgroup = sample.cgroupPressure ? pressureView('cgroup', sample.cgroupPath, sample.cgroupPressure, threshold, model.rates?.cgroupStallPercent ?? null) : null;
+  // Before the tree: the herd, accept-queue, memory and durability insights are data a verdict can use.
+  const insights = insightsOf({ model, process: facts, threads, snapshots: new Map(snaps.map((t) => [t.tid, t])), futexGroups: futex, network, ctx });
   const runtime = detectRuntime({ exe: proc.exe?.ok ? proc.exe.value : null, comm: facts.comm, threadNames: threads.map((t) => t.comm) });
   const tree = walkTree({
     process: facts,
@@ -116,7 +118,6 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     runtime,
     childStates: sample.follow?.childStates ?? null,
   });
-  const insights = insightsOf({ model, process: facts, threads, snapshots: new Map(snaps.map((t) => [t.tid, t])), futexGroups: futex, network, ctx });
   const missing = missingFacts(sample, threads, system.unavailable, cgroup?.unavailable ?? null);
   const complete = !missing.some((m) => ACCESS_REASONS.has(m.reason));
   // Hidden waits: the next thing to run is whatever would show them (sudo, a capability, …).

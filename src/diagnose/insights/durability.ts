@@ -141,8 +141,10 @@ export function durabilityOf(input: InsightInput): DurabilityInsight | null {
   const shares = threads.map((t) => t.share).filter((v): v is number => v !== null);
   const avgThreads = shares.length === 0 ? null : shares.reduce((a, b) => a + b, 0);
   // Each O_DSYNC/O_SYNC write is one durable point (certain); a write + fsync loop is one per write, likely.
-  const perWrite = threads.some((t) => t.call === 'o-dsync-write' || t.call === 'o-sync-write' || t.call === 'fsync' || t.call === 'fdatasync');
-  const syncs = perWrite && writes !== null && writes > 0 ? writes : null;
+  const flagged = threads.some((t) => t.call === 'o-dsync-write' || t.call === 'o-sync-write');
+  const calls = threads.some((t) => t.call === 'fsync' || t.call === 'fdatasync');
+  const basis = flagged ? 'sync-flags' : calls ? 'one-sync-per-write' : null;
+  const syncs = basis !== null && writes !== null && writes > 0 ? writes : null;
   // The open flags alone say the file is synchronous, not that this wait is a write to it; a
   // throttled writer is named by the wait function itself (balance_dirty_pages).
   const certain = threads.every((t) => t.callFrom === 'syscall' || t.call === 'buffered-write');
@@ -153,6 +155,7 @@ export function durabilityOf(input: InsightInput): DurabilityInsight | null {
     writesPerSec: writes,
     bytesPerWrite: writes !== null && bytes !== null && writes > 0 ? bytes / writes : null,
     syncsPerSec: syncs,
+    syncsBasis: syncs === null ? null : basis,
     msPerSync: syncs !== null && avgThreads !== null ? (avgThreads / syncs) * 1000 : null,
     confidence: certain ? 'certain' : 'likely',
     sources: [

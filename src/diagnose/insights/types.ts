@@ -257,6 +257,11 @@ export interface DurabilityInsight extends Grounded {
   readonly bytesPerWrite: number | null;
   /** Durable points per second when each write is one (O_DSYNC/O_SYNC, or a write + sync loop: likely). */
   readonly syncsPerSec: number | null;
+  /**
+   * Why syncsPerSec is the write rate: `sync-flags` (O_DSYNC/O_SYNC: every write syncs, certain) or
+   * `one-sync-per-write` (fsync/fdatasync calls are not counted in io: one per write is assumed, likely).
+   */
+  readonly syncsBasis: 'sync-flags' | 'one-sync-per-write' | null;
   /** avgThreads / syncsPerSec: the wait each durable write costs, ms. */
   readonly msPerSync: number | null;
 }

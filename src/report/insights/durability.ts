@@ -63,7 +63,7 @@ export function durabilityText(d: DurabilityInsight): InsightText {
   if (d.syncsPerSec !== null) {
     const each = d.msPerSync !== null ? `, ${d.msPerSync.toFixed(2)} ms of waiting each` : '';
     detail.push(
-      `${rate(d.writesPerSec)} writes of ${formatBytes(d.bytesPerWrite)}, each made durable on its own: about ${rate(d.syncsPerSec)} durable points${each}. Group commit — several writes, then one fdatasync (or one O_DSYNC write of their batch) — makes one flush cover them all: 10 writes per flush would make it about ${rate(d.syncsPerSec / 10)}.`,
+      `${rate(d.writesPerSec)} writes of ${formatBytes(d.bytesPerWrite)}, ${d.syncsBasis === 'sync-flags' ? 'each made durable on its own' : 'likely each made durable on its own (fsync/fdatasync calls are not counted in io: one per write is assumed)'}: about ${rate(d.syncsPerSec)} durable points${each}. Group commit — several writes, then one fdatasync (or one O_DSYNC write of their batch) — makes one flush cover them all: 10 writes per flush would make it about ${rate(d.syncsPerSec / 10)}.`,
     );
   }
   if (stages.includes('journal-commit')) detail.push('A journaled filesystem already merges concurrent fsyncs into one jbd2 commit: threads that sync together share a commit.');

@@ -62,17 +62,18 @@ function queueHeadline(q: AcceptQueueInsight): string {
   const cap = q.somaxconn !== null ? ` (≤ somaxconn ${q.somaxconn})` : '';
   const atLeast = q.fullAtLeast !== null && q.somaxconn !== null && q.queued > 0 ? `, at least ${(q.fullAtLeast * 100).toFixed(q.fullAtLeast < 0.01 ? 2 : 0)} % of any backlog it can have` : '';
   const accepting = plural(q.acceptingThreads, 'thread');
+  const s1 = (verb: string) => (q.acceptingThreads === 1 ? `${verb}s` : verb);
   switch (q.state) {
     case 'empty':
-      return `Listening socket ${q.local}: accept queue empty; ${accepting} waiting to accept.`;
+      return `Listening socket ${q.local}: accept queue empty; ${accepting} ${s1('wait')} for its connections (in accept() or an epoll watching it).`;
     case 'accepting':
-      return `Listening socket ${q.local}: ${plural(q.queued, 'connection')} wait to be accepted${atLeast}; ${accepting} accept them — healthy while they keep up, even near full.`;
+      return `Listening socket ${q.local}: ${plural(q.queued, 'connection')} ${q.queued === 1 ? 'waits' : 'wait'} to be accepted${atLeast}; ${accepting} ${s1('accept')} them — healthy while they keep up, even near full.`;
     case 'falling-behind':
-      return `Listening socket ${q.local}: its accept queue grew from ${q.queuedBefore} to ${q.queued} during the interval though ${accepting} accept: it will overflow once it passes the listen() backlog${cap}.`;
+      return `Listening socket ${q.local}: its accept queue grew from ${q.queuedBefore} to ${q.queued} during the interval though ${accepting} ${s1('accept')}: it will overflow once it passes the listen() backlog${cap}.`;
     case 'not-accepting':
-      return `Listening socket ${q.local}: ${plural(q.queued, 'connection')} wait and no thread accepts: once the queue passes the listen() backlog${cap}, new connections are dropped.`;
+      return `Listening socket ${q.local}: ${plural(q.queued, 'connection')} ${q.queued === 1 ? 'waits' : 'wait'} and no thread accepts: once the queue passes the listen() backlog${cap}, new connections are dropped.`;
     case 'overflowing':
-      return `Listening socket ${q.local}: its accept queue is likely full (${q.queued} = backlog ${q.backlogIfFull} + 1) and overflows ${rate(q.overflowsPerSec)}: ${accepting} accept, not fast enough.`;
+      return `Listening socket ${q.local}: its accept queue is likely full (${q.queued} = backlog ${q.backlogIfFull} + 1) and overflows ${rate(q.overflowsPerSec)}: ${accepting} ${s1('accept')}, not fast enough.`;
     case 'dropping':
       return `Listening socket ${q.local}: its accept queue is likely full (${q.queued} = backlog ${q.backlogIfFull} + 1) and no thread accepts: new connections are dropped, ${rate(q.dropsPerSec)}.`;
   }
