@@ -2,9 +2,10 @@ import type { Arch } from './arch.js';
 
 /**
  * The kernel mechanisms the insights (src/diagnose/insights) rest on: for each, the function
- * and source file that implement it and the kernels that have it. Checked against the sources
- * of 4.0, 4.4, 4.9, 4.13–4.15, 5.3, 6.0, 6.1 and 6.18 (see each entry). Data only: the words
- * that explain them are made by the report.
+ * and source file that implement it and the kernels that have it, each checked in kernel sources
+ * from 4.0 to 6.18 (4.0, 4.4, 4.9–4.20, 5.1–5.12, 6.0, 6.1, 6.8, 6.11, 6.12, 6.18). Data only: the words
+ * that explain them are made by the report. `kernels` says where a function has another name or
+ * file on older kernels.
  */
 export interface KernelCite {
   readonly function: string;
@@ -46,8 +47,8 @@ export const CITES = {
   copyFiles: cite('copy_files', 'kernel/fork.c', 'all'),
   /** voluntary_ctxt_switches / nonvoluntary_ctxt_switches of one task (nvcsw, nivcsw): the main thread only in /proc/PID/status. */
   switchCounts: cite('task_context_switch_counts', 'fs/proc/array.c', 'all'),
-  /** rchar/wchar/syscr/syscw: read- and write-like syscalls only (not poll, fsync, accept). */
-  ioAccounting: cite('inc_syscr', 'fs/read_write.c', 'all'),
+  /** rchar/wchar/syscr/syscw, counted by fs/read_write.c's read- and write-like calls only (not poll, fsync, accept). */
+  ioAccounting: cite('inc_syscr', 'include/linux/sched/xacct.h', '4.11+ (include/linux/sched.h before)'),
   /** Each thread's kernel stack: THREAD_SIZE, 16 KiB on x86_64 (4 pages) and arm64. */
   threadSize: cite('THREAD_SIZE', 'arch/x86/include/asm/page_64_types.h', 'all'),
 
@@ -63,7 +64,7 @@ export const CITES = {
 
   // Memory (seed 001).
   /** smaps_rollup: the sums of smaps over every mapping (Pss_Anon/File/Shmem from 5.3). */
-  smapsRollup: cite('show_smaps_rollup', 'fs/proc/task_mmu.c', '4.14+'),
+  smapsRollup: cite('show_smaps_rollup', 'fs/proc/task_mmu.c', '4.19+ (show_smap in rollup mode in 4.14–4.18)'),
   /** RssAnon, RssFile, RssShmem in /proc/PID/status. */
   rssSplit: cite('task_mem', 'fs/proc/task_mmu.c', '4.5+'),
 
@@ -72,13 +73,13 @@ export const CITES = {
   /** An O_DSYNC/O_SYNC write calls vfs_fsync_range for the bytes it wrote (datasync unless __O_SYNC). */
   syncWrite: cite('generic_write_sync', 'include/linux/fs.h', 'all'),
   /** Writes back a range without metadata and without flushing the disk cache: no durability promise. */
-  syncFileRange: cite('ksys_sync_file_range', 'fs/sync.c', 'all (sync_file_range syscall before 4.17)'),
+  syncFileRange: cite('ksys_sync_file_range', 'fs/sync.c', '4.17+ (SYSCALL_DEFINE4(sync_file_range) before)'),
   journalCommit: cite('jbd2_log_wait_commit', 'fs/jbd2/journal.c', 'all'),
   cacheFlush: cite('blkdev_issue_flush', 'block/blk-flush.c', 'all'),
   dirtyThrottle: cite('balance_dirty_pages', 'mm/page-writeback.c', 'all'),
   dataWriteback: cite('__filemap_fdatawait_range', 'mm/filemap.c', 'all'),
   metadataWrite: cite('sync_inode_metadata', 'fs/fs-writeback.c', 'all'),
-  directIo: cite('__iomap_dio_rw', 'fs/iomap/direct-io.c', '5.5+ (do_blockdev_direct_IO in fs/direct-io.c before)'),
+  directIo: cite('__iomap_dio_rw', 'fs/iomap/direct-io.c', '5.10+ (iomap_dio_rw from 4.10, in fs/iomap.c before 5.3; do_blockdev_direct_IO in fs/direct-io.c for other filesystems)'),
 } as const satisfies Record<string, KernelCite>;
 
 /** EPOLLEXCLUSIVE (include/uapi/linux/eventpoll.h, since 4.5): kept in the mask fdinfo prints. */
