@@ -107,6 +107,11 @@ export function durabilityOf(input: InsightInput): DurabilityInsight | null {
     }
     const syncing = kind !== null || (stages.length > 0 && (t.stack.some((f) => SYNC_FRAMES.test(f)) || stages.some((s) => s !== 'direct-io') || syncFile !== null));
     if (!syncing) continue;
+    if (!kind && call && WRITE_CALLS.has(call.name) && stages.every((st) => st === 'dirty-throttle' || st === 'data-writeback')) {
+      // A plain write() that waits for writeback: throttled (balance_dirty_pages), or overwriting a
+      // page still being written back (stable pages). Not a durability request of its own.
+      [kind, from] = ['buffered-write', 'syscall'];
+    }
     if (!kind) {
       const stackCall = callFromStack(t.stack);
       if (stackCall) [kind, from] = [stackCall, 'stack'];
