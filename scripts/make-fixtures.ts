@@ -26,6 +26,18 @@ import {
   stopAll,
   type Spawned,
 } from '../test/support/spawners.js';
+import {
+  spawnAcceptHerd,
+  spawnDirectDsyncDd,
+  spawnFsyncWriter,
+  spawnListenOverflow,
+  spawnNginx,
+  spawnPollers,
+  spawnPreforkServer,
+  spawnPythonChildPool,
+  spawnThreadPerConnection,
+} from '../test/support/scenarios.js';
+import { spawnAnonHolder, spawnIdleListener, spawnLoopFsWriter, spawnSmallSyscalls } from '../test/support/insight-scenarios.js';
 
 interface Scenario {
   readonly name: string;
@@ -64,6 +76,21 @@ const SCENARIOS: readonly Scenario[] = [
     start: () => spawnMemoryThrash(),
     intervalMs: 1000,
   },
+  // Issue 12: the seed material's insights, each on the program of test/support/scenarios.ts that shows it.
+  { name: 'prefork-herd', description: 'a pre-fork server (test/support/c/prefork.c): the master in wait4, 4 workers each with its own epoll instance watching the one listening socket WITHOUT EPOLLEXCLUSIVE (insight: thundering herd, accept queue empty with 4 accepting, children fds)', start: () => spawnPreforkServer(4) },
+  { name: 'nginx-exclusive', description: "Debian's nginx 1.22, master + 4 workers, accept_mutex off: every worker's epoll watches the listening socket with EPOLLEXCLUSIVE (insight: one woken per connection)", start: () => spawnNginx(4) },
+  { name: 'accept-herd', description: '4 threads blocked in accept() on one listening socket, main thread asleep (insight: exclusive accept waiters, a pool on one queue)', start: () => spawnAcceptHerd(4) },
+  { name: 'listen-overflow', description: 'a server listening with backlog 1 that never accepts, flooded by 20 connects/s from a client process (insight: accept queue full, 2 = backlog 1 + 1, dropping)', start: () => spawnListenOverflow({ backlog: 1, connectsPerSec: 20 }), intervalMs: 1000 },
+  { name: 'idle-listener', description: 'CPython listening with backlog 64, never accepting, 3 connections from the capturing process waiting in its accept queue (insight: connections waiting, nobody accepting, before any overflow)', start: () => spawnIdleListener({ backlog: 64, clients: 3 }) },
+  { name: 'thread-per-connection', description: 'test/support/c/tpc.c: 8 threads each in read() on its own connection, the main thread in accept(); the client sends a byte on each every 50 ms (insight: thread-per-connection, its switches and stacks)', start: () => spawnThreadPerConnection(8, { clientEveryMs: 50 }), intervalMs: 1000 },
+  { name: 'pollers', description: 'test/support/c/pollers.c: one thread in poll() over 1000 eventfds, one in select() (glibc: pselect6) over the fds below 1024, both blocking (insight: O(n) polling, epoll suggested)', start: () => spawnPollers({ nfds: 1000 }) },
+  { name: 'python-child-pool', description: "seed 000's pool: CPython with 8 threads each in subprocess.run(['sleep', '60']) (insight: one fd table for 9 threads, the children's fds summed and their waits named)", start: () => spawnPythonChildPool(8) },
+  { name: 'small-syscalls', description: 'dd if=/dev/zero of=/dev/null bs=1: one-byte read() and write() as fast as it can (insight: far more than 10,000 small syscalls a second)', start: () => spawnSmallSyscalls(), intervalMs: 1000 },
+  { name: 'anon-memory', description: 'CPython holding a 64 MiB bytearray it wrote, asleep (insight: RSS mostly anonymous, not reclaimable without swap)', start: () => spawnAnonHolder(64) },
+  { name: 'fsync-writer', description: 'test/support/c/fsyncer.c: write(4 KiB) + fdatasync() in a loop on ext4 (insight: durability waits, the ladder, the rate of durable writes)', start: () => spawnFsyncWriter(), intervalMs: 1000 },
+  { name: 'jbd2-fsync', description: 'test/support/c/fsyncer.c (write 4 KiB + fdatasync) on a fresh journaled ext4 on a loop device, in a mount namespace of its own (insight: durability waits in jbd2_log_wait_commit)', start: () => spawnLoopFsWriter('fdatasync'), intervalMs: 1000 },
+  { name: 'dirty-throttle', description: "CPython overwriting 32 MiB with buffered 64 KiB write()s on ext4 on a loop device whose bdi is strictly limited to 1 MiB dirty (insight: balance_dirty_pages, writeback throttling, not durability)", start: () => spawnLoopFsWriter('buffered'), intervalMs: 1000 },
+  { name: 'dd-direct-dsync', description: 'dd if=/dev/zero of=FILE bs=4k oflag=direct,dsync on ext4 (insight: O_DIRECT|O_DSYNC read from fdinfo flags, every write an fdatasync)', start: () => spawnDirectDsyncDd(), intervalMs: 1000 },
 ];
 
 /** test/support/c/cgload.c spinning in a new cpu+cpuacct cgroup with a 10 % quota, once throttling shows. */

@@ -2,7 +2,7 @@
  * Writes hand-made variants of captured fixtures for kernels we cannot boot here: the same
  * processes as older kernels would show them. Each is marked `"synthetic": true` in meta.json
  * and cites the kernel source it follows. Run after make-fixtures.ts:
- *   npx tsx scripts/make-synthetic-fixtures.ts
+ *   npx tsx scripts/make-synthetic-fixtures.ts [name…]
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +31,11 @@ interface Variant {
   readonly cgroup?: 'v1-only';
   /** Rewrite syscall numbers and entry frames as this architecture shows them. */
   readonly arch?: 'aarch64';
+  /**
+   * Files of a kernel before 4.13/4.14: epoll fdinfo `tfd:` lines without `pos: ino: sdev:` (added in
+   * 4.13), no `smaps_rollup` (4.14), and net.core.somaxconn at its old default of 128 (4096 from 5.4).
+   */
+  readonly before414?: boolean;
 }
 
 const frames = (names: readonly string[]) => names.map((n, i) => `[<0>] ${n}+0x${(0x40 + i * 0x1c).toString(16)}/0x${(0x200 + i * 0x40).toString(16)}\n`).join('');
@@ -136,6 +141,22 @@ const VARIANTS: readonly Variant[] = [
     psi: 'keep',
     arch: 'aarch64',
   },
+  {
+    name: 'kernel-4.9-prefork-herd',
+    from: 'prefork-herd',
+    kernelRelease: '4.9.0-19-amd64',
+    source:
+      'Linux v4.9: fs/eventpoll.c ep_show_fdinfo() prints "tfd: %8d events: %8x data: %16llx" (pos/ino/sdev came in 4.13), EPOLLEXCLUSIVE exists (4.5); ' +
+      'ep_poll() sleeps, called from SyS_epoll_wait; kernel/exit.c do_wait ← SyS_wait4; fs/proc/base.c has no smaps_rollup (4.14); ' +
+      'include/linux/socket.h SOMAXCONN 128 (4096 from 5.4); no PSI (4.20).',
+    scenario: 'the pre-fork herd (insight: thundering herd) as a 4.9 kernel shows it: epoll watches without ino:, resolved through the tfd fd; no smaps_rollup; no PSI',
+    sites: {
+      do_epoll_wait: { wchan: 'ep_poll', stack: ['ep_poll', 'SyS_epoll_wait', 'do_syscall_64', 'entry_SYSCALL64_slow_path'] },
+      do_wait: { wchan: 'do_wait', stack: ['do_wait', 'SyS_wait4', 'do_syscall_64', 'entry_SYSCALL64_slow_path'] },
+    },
+    psi: 'absent',
+    before414: true,
+  },
 ];
 
 /** x86_64 → aarch64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl → include/uapi/asm-generic/unistd.h). */
@@ -177,6 +198,30 @@ function cgroupV1Only(text: string): string {
   return text.split('\n').filter((l) => l !== '' && !l.startsWith('0::')).map((l) => `${l}\n`).join('');
 }
 
+/** Every fdinfo of an epoll fd, smaps_rollup and somaxconn as a 4.9 kernel has them. */
+function rewriteBefore414(sampleDir: string): void {
+  const procDir = join(sampleDir, 'proc');
+  const errorsPath = join(sampleDir, 'errors.json');
+  const errors = JSON.parse(readFileSync(errorsPath, 'utf8')) as Record<string, unknown>;
+  for (const pid of readdirSync(procDir).filter((n) => /^\d+$/.test(n))) {
+    const fdinfo = join(procDir, pid, 'fdinfo');
+    for (const fd of existsSync(fdinfo) ? readdirSync(fdinfo) : []) {
+      const path = join(fdinfo, fd);
+      const text = readFileSync(path, 'utf8');
+      if (/^tfd:/m.test(text)) writeFileSync(path, text.replace(/^(tfd:.*data:\s*[0-9a-f]+)\s+pos:.*$/gm, '$1'));
+    }
+    const rollup = join(procDir, pid, 'smaps_rollup');
+    if (existsSync(rollup)) {
+      rmSync(rollup);
+      // What a live read of a file the kernel lacks records: ENOENT under a live pid.
+      errors[`proc/${pid}/smaps_rollup`] = { kind: 'vanished', errno: 'ENOENT', message: `no such file or directory, open '/proc/${pid}/smaps_rollup'` };
+    }
+  }
+  const somaxconn = join(procDir, 'sys', 'net', 'core', 'somaxconn');
+  if (existsSync(somaxconn)) writeFileSync(somaxconn, '128\n');
+  writeFileSync(errorsPath, `${JSON.stringify(errors, null, 1)}\n`);
+}
+
 function rewriteSample(sampleDir: string, variant: Variant): void {
   const procDir = join(sampleDir, 'proc');
   for (const pid of readdirSync(procDir).filter((n) => /^\d+$/.test(n))) {
@@ -206,6 +251,7 @@ function rewriteSample(sampleDir: string, variant: Variant): void {
       }
     }
   }
+  if (variant.before414) rewriteBefore414(sampleDir);
   const osrelease = join(procDir, 'sys', 'kernel', 'osrelease');
   if (existsSync(osrelease)) writeFileSync(osrelease, `${variant.kernelRelease}\n`);
   const pressure = join(procDir, 'pressure');
@@ -239,7 +285,10 @@ function rewriteSample(sampleDir: string, variant: Variant): void {
   writeFileSync(errorsPath, `${JSON.stringify(errors, null, 1)}\n`);
 }
 
+const wanted = new Set(process.argv.slice(2));
+
 for (const variant of VARIANTS) {
+  if (wanted.size > 0 && !wanted.has(variant.name)) continue;
   writeVariant(
     variant.from,
     variant.name,

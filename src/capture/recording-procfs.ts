@@ -109,7 +109,8 @@ export class RecordingProcFs implements ProcFs {
 
 /**
  * Write a recorded sample as a capture sample directory, laid out like /proc (`fd/N` as
- * symlinks, each `task/<tid>` directory present even when its files failed) + errors.json;
+ * symlinks, or empty files where the directory was only listed; each `task/<tid>` directory
+ * present even when its files failed) + errors.json;
  * one step per file (see `Steps`).
  */
 export function* recordedSampleSteps(sampleDir: string, sample: RecordedSample): Steps<void> {
@@ -119,6 +120,9 @@ export function* recordedSampleSteps(sampleDir: string, sample: RecordedSample):
     if (entry.type === 'dir') {
       mkdirSync(full, { recursive: true });
       if (key.endsWith('/task')) for (const tid of entry.names) mkdirSync(join(full, tid), { recursive: true });
+      // An fd directory only listed (how many fds a thread's or a child's table holds): replay
+      // must list the same names. Entries read themselves are written as their links.
+      else if (key.endsWith('/fd')) for (const name of entry.names) if (!sample.entries.has(`${key}/${name}`)) writeFileSync(join(full, name), '');
     } else {
       mkdirSync(dirname(full), { recursive: true });
       if (entry.type === 'text') writeFileSync(full, entry.text);

@@ -14,6 +14,7 @@ import { cgroupView } from './cgroup.js';
 import { networkView } from './follow/network.js';
 import { fdContext } from './follow/peers.js';
 import { followThread } from './follow/threads.js';
+import { insightsOf } from './insights/insights.js';
 import { DIAGNOSIS_SCHEMA_VERSION, type Diagnosis, type ProcessFacts, type ProcessShares, type WaitGroup } from './types.js';
 
 export interface DiagnoseOptions {
@@ -97,6 +98,8 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
   const system = pressureView('system', null, sample.systemPressure, threshold, model.rates?.systemStallPercent ?? null);
   const cgroup = sample.cgroupPressure ? pressureView('cgroup', sample.cgroupPath, sample.cgroupPressure, threshold, model.rates?.cgroupStallPercent ?? null) : null;
   const limitsView = cgroupView(model);
+  // Before the tree: the herd, accept-queue, memory and durability insights are data a verdict can use.
+  const insights = insightsOf({ model, process: facts, threads, snapshots: new Map(snaps.map((t) => [t.tid, t])), futexGroups: futex, network, ctx });
   const runtime = detectRuntime({ exe: proc.exe?.ok ? proc.exe.value : null, comm: facts.comm, threadNames: threads.map((t) => t.comm) });
   const tree = walkTree({
     process: facts,
@@ -143,5 +146,6 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     memory,
     runtime,
     cgroup: limitsView,
+    insights,
   };
 }

@@ -3,6 +3,7 @@ import type { PsiResource } from '../readers/types.js';
 import type { FutexGroup, MemoryView, NetworkView, ThreadFollow } from './follow/types.js';
 import type { CgroupView } from './cgroup-types.js';
 import type { WaitClassification, WaitKind } from '../kernel/wait-kinds.js';
+import type { Insights } from './insights/types.js';
 
 /** JSON schema version of Diagnosis (README "JSON output"). Bump on any breaking change. */
 export const DIAGNOSIS_SCHEMA_VERSION = 2;
@@ -313,4 +314,6 @@ export interface Diagnosis {
   readonly runtime?: Runtime;
   /** The process's cgroup limits (CPU quota, memory limit, io throttles; v1 or v2) and their effect over the interval; null when not read. */
   readonly cgroup?: CgroupView | null;
+  /** What the seed material says about its waits: herds, polling, thread models, fd tables, accept queues, rates, memory, durability (README "Insights"). */
+  readonly insights?: Insights;
 }

@@ -12,6 +12,7 @@ import { isSkipped } from '../procfs/errors.js';
 import { parseStat } from '../parsers/stat.js';
 import { parseResult } from './parsed.js';
 import { readThreadChildren } from './process.js';
+import { readInsightInputs, type InsightReads } from './insight-reads.js';
 
 /**
  * What the follow step read beyond the process itself, to say what each wait is *on*: the
@@ -38,6 +39,8 @@ export interface FollowSnapshot {
    * null when the children files were not read (a light sample).
    */
   readonly childStates?: readonly { readonly pid: number; readonly comm: string; readonly state: string }[] | null;
+  /** What the seed-knowledge insights read: smaps_rollup, the listening sockets' family, fd tables, file flags (absent in older captures). */
+  readonly insight?: InsightReads;
 }
 
 /**
@@ -134,7 +137,8 @@ export function readFollow(fs: ProcFs, proc: ProcessSnapshot, cgroupPath: string
     const needScan = !(threads.length > 0 && threads.every((t) => t.children.ok));
     children = readChildTree(fs, pid, threads, needScan && options.cache ? { ppidMap: options.cache.ppidMap(fs) } : {});
   }
-  return { arch, net, netCounters, cgroupMemory, cgroup, owners, children, childStates: readChildStates(fs, proc) };
+  const insight = readInsightInputs(fs, proc, arch, net, children);
+  return { arch, net, netCounters, cgroupMemory, cgroup, owners, children, childStates: readChildStates(fs, proc), insight };
 }
 
 /** How many children a process's verdict looks at: enough for a pool, bounded for a fork bomb. */

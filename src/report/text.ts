@@ -1,6 +1,7 @@
 import type { Diagnosis, GapReason, PressureView, ThreadDiagnosis } from '../diagnose/types.js';
 import { followLines } from '../diagnose/follow/lines.js';
 import { cgroupLines } from './cgroup.js';
+import { insightLines } from './insight-lines.js';
 import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
 import type { Style } from './style.js';
 
@@ -139,6 +140,7 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   out.push(s.dim(`  ${'TID'.padStart(7)}  ${padEnd('COMM', 15)} S  ${padEnd('WAIT', 15)} ${padEnd('KERNEL FUNCTION', 24)}  CPU%  WHAT`));
   for (const t of d.threads.slice(0, max)) out.push(threadLine(t));
   out.push(...onWhomLines(d, s));
+  out.push(...insightLines(d, s, options.verbose));
   const explained = new Set<string>();
   out.push('');
   out.push(s.bold('What the waits mean'));

@@ -64,7 +64,7 @@ function detailInput(d: Diagnosis, sample: Sample | null, row: Row | undefined):
   const threads = sample?.process.threads;
   const snapshot = threads?.ok ? (threads.value.find((t) => t.tid === thread.tid) ?? null) : null;
   const group = d.waitGroups.find((g) => g.tids.includes(thread.tid));
-  return { thread, snapshot, groupSize: group?.count ?? 1, groupTids: group?.tids ?? [thread.tid] };
+  return { thread, snapshot, groupSize: group?.count ?? 1, groupTids: group?.tids ?? [thread.tid], ...(d.insights ? { insights: d.insights } : {}) };
 }
 
 function overlayLines(input: FrameInput, ui: UiState, detail: DetailInput, width: number, height: number): { title: string; lines: Line[] } | null {

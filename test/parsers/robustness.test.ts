@@ -24,6 +24,7 @@ import { parseInetSockets, parseUnixSockets } from '../../src/parsers/net.js';
 import { parseOsRelease } from '../../src/parsers/os-release.js';
 import { parsePressure } from '../../src/parsers/pressure.js';
 import { parseSchedStat } from '../../src/parsers/schedstat.js';
+import { parseSmapsRollup } from '../../src/parsers/smaps-rollup.js';
 import { parseSnmp } from '../../src/parsers/snmp.js';
 import { parseStack } from '../../src/parsers/stack.js';
 import { parseStat, parseStatHead } from '../../src/parsers/stat.js';
@@ -51,6 +52,7 @@ const PARSERS: { name: string; parse: (text: string) => unknown; samples: string
   { name: 'pressure', parse: parsePressure, samples: [S.PRESSURE_CPU, S.PRESSURE_IO] },
   { name: 'schedstat', parse: parseSchedStat, samples: [S.SCHEDSTAT] },
   { name: 'children', parse: parseChildren, samples: [S.CHILDREN, '12 13 14 '] },
+  { name: 'smaps_rollup', parse: parseSmapsRollup, samples: [S.SMAPS_ROLLUP_618, S.SMAPS_ROLLUP_414] },
   { name: 'net tcp', parse: (t) => parseInetSockets(t, 'tcp'), samples: [S.NET_TCP, S.NET_TCP6] },
   { name: 'net udp', parse: (t) => parseInetSockets(t, 'udp'), samples: [S.NET_UDP, S.NET_UDP6] },
   { name: 'net unix', parse: parseUnixSockets, samples: [S.NET_UNIX] },

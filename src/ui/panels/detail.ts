@@ -6,6 +6,8 @@ import { stateWord } from './header.js';
 import { gapOf } from './resources.js';
 import { waitNeedsRoot } from './threads.js';
 import { fitPanel, line, seg, wrapText, type Line, type PanelModel, type Size } from '../text.js';
+import type { Insights } from '../../diagnose/insights/types.js';
+import { insightDetailLines, insightLine } from './insight-detail.js';
 
 export interface DetailInput {
   readonly thread: ThreadDiagnosis | null;
@@ -14,6 +16,8 @@ export interface DetailInput {
   /** Threads waiting on the same thing as this one (itself included). */
   readonly groupSize: number;
   readonly groupTids: readonly number[];
+  /** The diagnosis's insights: the thread's own (its herd, its poll, its durability wait) are shown with it. */
+  readonly insights?: Insights;
 }
 
 const LABEL = 11;
@@ -51,6 +55,8 @@ export function detailLines(input: DetailInput, width: number, full: boolean): L
     ...field('wakes when', w.explanation.wakesWhen, width, full),
   ];
   if (t.follow) out.push(...field('waits on', t.follow.summary, width, full, 'plain'), ...(full ? followDetail(t.follow) : []));
+  const insight = full ? null : insightLine(input.insights, t.tid);
+  if (insight) out.push(...field('insight', insight.text, width, false, insight.notable ? 'warn' : 'plain'));
   const fnText = w.function ? `${w.function}${w.sourceFile ? `  (${w.sourceFile})` : ''}` : waitNeedsRoot(t) ? 'needs root' : 'not seen (wchan 0)';
   out.push(...field('kernel', fnText, width, full, w.function ? 'plain' : 'warn'));
   const sys = w.syscall ? `${w.syscall.name} (nr ${w.syscall.nr})${w.argument ? ` · ${w.argument.name} = ${w.argument.value}` : ''}` : waitNeedsRoot(t) ? 'needs root' : 'none (not in a syscall)';
@@ -66,6 +72,7 @@ export function detailLines(input: DetailInput, width: number, full: boolean): L
     if (w.missing.length > 0) out.push(...field('missing', w.missing.join('; '), width, true, 'warn'));
     if (t.runqueueDelayMsPerSec !== null) out.push(...field('runqueue', `${t.runqueueDelayMsPerSec.toFixed(1)} ms/s waiting for a CPU`, width, true));
     if (input.groupSize > 1) out.push(...field('same wait', `${input.groupSize} threads: ${input.groupTids.join(', ')}`, width, true, 'dim'));
+    out.push(...insightDetailLines(input.insights, t.tid, width));
   }
   return out;
 }

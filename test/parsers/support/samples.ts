@@ -277,3 +277,49 @@ VERSION_CODENAME=bookworm
 ID=debian
 HOME_URL="https://www.debian.org/"
 `;
+
+/** smaps_rollup of a small C program on 6.18 (Pss_Dirty, Pss_Anon/File/Shmem, KSM). */
+export const SMAPS_ROLLUP_618 = `55a3741e7000-7fffeb4a1000 ---p 00000000 00:00 0                          [rollup]
+Rss:                1760 kB
+Pss:                 200 kB
+Pss_Dirty:           108 kB
+Pss_Anon:            108 kB
+Pss_File:             92 kB
+Pss_Shmem:             0 kB
+Shared_Clean:       1612 kB
+Shared_Dirty:          0 kB
+Private_Clean:        40 kB
+Private_Dirty:       108 kB
+Referenced:         1760 kB
+Anonymous:           108 kB
+KSM:                   0 kB
+LazyFree:              0 kB
+AnonHugePages:         0 kB
+ShmemPmdMapped:        0 kB
+FilePmdMapped:         0 kB
+Shared_Hugetlb:        0 kB
+Private_Hugetlb:       0 kB
+Swap:                  0 kB
+SwapPss:               0 kB
+Locked:                0 kB
+`;
+
+/** smaps_rollup as 4.14–5.2 print it (fs/proc/task_mmu.c show_smaps_rollup): no Pss_Anon/File/Shmem yet. */
+export const SMAPS_ROLLUP_414 = `00400000-7ffc1b5ff000 ---p 00000000 00:00 0                          [rollup]
+Rss:                3320 kB
+Pss:                1016 kB
+Shared_Clean:       2304 kB
+Shared_Dirty:          0 kB
+Private_Clean:       312 kB
+Private_Dirty:       704 kB
+Referenced:         3320 kB
+Anonymous:           704 kB
+LazyFree:              0 kB
+AnonHugePages:         0 kB
+ShmemPmdMapped:        0 kB
+Shared_Hugetlb:        0 kB
+Private_Hugetlb:       0 kB
+Swap:                128 kB
+SwapPss:              64 kB
+Locked:                0 kB
+`;
