@@ -117,6 +117,7 @@ export function diagnose(model: Model, options: DiagnoseOptions): Diagnosis {
     machine: model.machine ?? null,
     runtime,
     childStates: sample.follow?.childStates ?? null,
+    insights,
   });
   const missing = missingFacts(sample, threads, system.unavailable, cgroup?.unavailable ?? null);
   const complete = !missing.some((m) => ACCESS_REASONS.has(m.reason));

@@ -79,7 +79,8 @@ export function nextCommands(input: TreeInput, verdict: Verdict, a: Activity): N
     case 'kernel-blocked':
       out.push({ command: `cat /proc/${pid}/task/*/stack`, why: 'kernel stacks of the D-state threads (root): which lock or event each waits for' });
       break;
-    case 'dropping-connections': {
+    case 'dropping-connections':
+    case 'not-accepting': {
       const listen = input.network?.listening.find((l) => l.acceptQueue > 0);
       const port = listen?.local.split(':').pop();
       out.push({ command: port ? `ss -lnt 'sport = :${port}'` : 'ss -lnt', why: 'Recv-Q is the accept queue now, Send-Q the backlog it may hold (not visible in /proc)' });

@@ -2,6 +2,7 @@ import type { MachineUse } from '../sample/culprits.js';
 import type { FutexGroup, MemoryView, NetworkView } from './follow/types.js';
 import type { LimitFacts } from './limits.js';
 import type { Runtime } from './runtime.js';
+import type { Insights } from './insights/types.js';
 import type { PressureView, ProcessFacts, ThreadDiagnosis, WaitGroup } from './types.js';
 
 /** What the tree looks at; all of it measured before the walk. */
@@ -26,4 +27,6 @@ export interface TreeInput {
   readonly runtime: Runtime;
   /** Its children's states (null when not read): a zombie or stopped child is named in the verdict. */
   readonly childStates?: readonly { readonly pid: number; readonly comm: string; readonly state: string }[] | null;
+  /** What the seed material knows about its waits (insights/*): accept queues, herds, memory mix, durability. */
+  readonly insights?: Insights | null;
 }

@@ -4,7 +4,7 @@ import { nextCommands } from './next.js';
 import type { TreeInput } from './tree-input.js';
 import { activityFacts, name, type Finding, type TreeResult } from './tree/common.js';
 import { cpuFinding, diskFinding, dominantActive, kernelFinding, lockFinding } from './tree/active.js';
-import { offCpuFinding } from './tree/off-cpu.js';
+import { offCpuFinding, queueHeld } from './tree/off-cpu.js';
 import { listenFinding, memoryFinding, throttleFinding } from './tree/own-limits.js';
 import { contendedNow, contentionNote, pressureStep } from './tree/pressure.js';
 import { cpuStep, intermittentStep, resourceStep, waitsStep } from './tree/steps.js';
@@ -83,12 +83,15 @@ export function walkTree(input: TreeInput): TreeResult {
 
   path.push(resourceStep(finding, a, contended), cpuStep(input, a), waitsStep(input, a), intermittentStep(input));
   const stuck = finding.kind === 'waiting-on-children' ? '' : stuckChildren(input);
+  const queues = finding.kind === 'dropping-connections' || finding.kind === 'not-accepting' ? null : queueNote(input);
+  const herd = herdNote(input);
+  const raise = stuck !== '' || queues !== null || herd?.worthActing === true;
   const verdict: Verdict = {
     kind: finding.kind,
     resource: finding.resource,
     cause: finding.cause,
-    severity: stuck && finding.severity === 'ok' ? 'warning' : finding.severity,
-    summary: `${finding.summary}${stuck}${note}`,
+    severity: raise && finding.severity === 'ok' ? 'warning' : finding.severity,
+    summary: `${finding.summary}${stuck}${queues ?? ''}${herd?.text ?? ''}${note}`,
     facts: finding.facts,
     culprits: finding.culprits ?? [],
   };
@@ -107,6 +110,28 @@ function stuckChildren(input: TreeInput): string {
   if (zombies.length > 0) parts.push(`${zombies.length === 1 ? `Its child ${who(zombies)} is a zombie` : `${zombies.length} of its children are zombies (${who(zombies)})`}: exited, and ${input.process.comm} has not called wait() to reap ${zombies.length === 1 ? 'it' : 'them'}.`);
   if (stopped.length > 0) parts.push(`${stopped.length === 1 ? `Its child ${who(stopped)} is stopped` : `${stopped.length} of its children are stopped (${who(stopped)})`} (T): ${stopped.length === 1 ? 'it' : 'they'} will not finish until SIGCONT.`);
   return parts.length > 0 ? ` ${parts.join(' ')}` : '';
+}
+
+/** A queue that grows with nothing (or too little) accepting: it has not overflowed yet, but it will. */
+function queueNote(input: TreeInput): string | null {
+  const q = input.insights?.acceptQueues.find((x) => x.state === 'not-accepting' && queueHeld(x)) ?? input.insights?.acceptQueues.find((x) => x.state === 'falling-behind');
+  if (!q) return null;
+  const before = q.queuedBefore !== null ? ` (${q.queuedBefore} at the interval's start)` : '';
+  if (q.state === 'not-accepting') return ` ${q.queued} connection${q.queued === 1 ? '' : 's'} wait${q.queued === 1 ? 's' : ''} in the accept queue of ${q.local}${before} and no thread of it or its family accepts: once the listen() backlog fills, new connections are dropped.`;
+  return ` The accept queue of ${q.local} grows: ${q.queued} waiting${before}, though ${q.acceptingThreads} thread${q.acceptingThreads === 1 ? '' : 's'} accept${q.acceptingThreads === 1 ? 's' : ''}; at this pace it will fill and drop connections.`;
+}
+
+/** At this many needless wake-ups a second a herd costs CPU worth acting on (each wake-up is a context switch and a failed accept). */
+const HERD_WAKEUPS_WORTH_ACTING = 100;
+
+/** Several waiters woken for each new connection (insights/herd.ts): said with what it costs now. */
+function herdNote(input: TreeInput): { text: string; worthActing: boolean } | null {
+  const h = input.insights?.herds.find((x) => x.judgement === 'thundering-herd');
+  if (!h) return null;
+  const rate = h.needlessWakeupsPerSec;
+  const cost = rate === null ? '' : h.passiveOpensPerSec === 0 ? ' No connection arrived in this interval, so it costs nothing now.' : ` At ${h.passiveOpensPerSec?.toFixed(1)} connections/s that is up to ${rate.toFixed(0)} needless wake-ups/s.`;
+  const fix = ' EPOLLEXCLUSIVE on each watch, SO_REUSEPORT or one accepting thread wakes one.';
+  return { text: ` Each new connection on ${h.local} wakes ${h.wokenPerConnection} of its ${h.waiters} waiters (a thundering herd${h.separateInstances === 'likely' ? ', likely: /proc cannot tell separate epoll instances from one inherited' : ''}).${cost}${fix}`, worthActing: rate !== null && rate >= HERD_WAKEUPS_WORTH_ACTING };
 }
 
 export type { CulpritQuery, TreeInput, TreeResult };

@@ -187,6 +187,7 @@ export interface MissingFact {
  * - `memory`: reclaim and major faults (its cgroup's limit, or the machine short of memory);
  * - `kernel-blocked`: another D-state wait (a kernel lock, a freeze, vfork, a file lock);
  * - `dropping-connections`: a listening socket's accept queue overflows;
+ * - `not-accepting`: connections wait in a listening socket's accept queue that did not shrink over the interval, and no thread accepts;
  * - `lock-contention`: threads queued behind a lock another thread holds;
  * - `cannot-tell`: parked threads that /proc cannot tell from a lock convoy (a JVM, CPython);
  * - `waiting-on-children`, `waiting-on-peer`, `waiting`: off the CPU, waiting for someone else;
@@ -201,6 +202,7 @@ export type VerdictKind =
   | 'memory'
   | 'kernel-blocked'
   | 'dropping-connections'
+  | 'not-accepting'
   | 'lock-contention'
   | 'cannot-tell'
   | 'waiting-on-children'

@@ -79,6 +79,8 @@ export interface WaitSite {
   /** For futex rows: the FUTEX_* commands (op & 0x7f) that sleep here. */
   readonly futexCommands?: readonly number[];
   readonly explanation: WaitExplanation;
+  /** Waiting for work by design though its kind is not always so: a server in accept(), a datagram server in recv. */
+  readonly idleByDesign?: true;
 }
 
 /** What a shared symbol means when neither the stack nor the syscall picks a row. */
@@ -499,6 +501,7 @@ const SOCKET_ROWS: readonly WaitSite[] = [
       sym('inet_csk_wait_for_connect', 'net/ipv4/inet_connection_sock.c', ALL_KERNELS, { inlinedOnSomeBuilds: true }),
     ],
     syscalls: ['accept', 'accept4'],
+    idleByDesign: true,
     states: 'S',
     explanation: {
       waitsFor: 'A new TCP connection on a listening socket: a server with no client arriving.',
@@ -537,6 +540,7 @@ const SOCKET_ROWS: readonly WaitSite[] = [
       { name: 'unix_accept', note: 'AF_UNIX accept' },
     ],
     syscalls: [...RECV_SYSCALLS, 'accept', 'accept4'],
+    idleByDesign: true,
     states: 'S',
     explanation: {
       waitsFor:
@@ -1379,6 +1383,12 @@ export function siteById(id: string): WaitSite | undefined {
 /** Rows that list `symbol` (already suffix-stripped) as a wait site. */
 export function sitesForSymbol(symbol: string): readonly WaitSite[] {
   return SITES_BY_SYMBOL.get(symbol) ?? [];
+}
+
+/** Every row that shows as `symbol` waits for work by design (a server in accept()); false when one does not or none is known. */
+export function idleByDesignSymbol(symbol: string): boolean {
+  const sites = sitesForSymbol(symbol);
+  return sites.length > 0 && sites.every((s) => s.idleByDesign === true);
 }
 
 /** The row's entry for `symbol`, for its source file, versions and note. */

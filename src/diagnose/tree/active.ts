@@ -50,6 +50,32 @@ export function dominantActive(a: Activity): Active | null {
   return candidates[0] ?? null;
 }
 
+const CALL_WORDS: Readonly<Record<string, string>> = {
+  fsync: 'fsync()',
+  fdatasync: 'fdatasync()',
+  'o-sync-write': 'O_SYNC writes',
+  'o-dsync-write': 'O_DSYNC writes',
+  'sync-file-range': 'sync_file_range()',
+  sync: 'sync()',
+  msync: 'msync()',
+  'buffered-write': 'buffered writes throttled in balance_dirty_pages',
+  unknown: 'a durability wait',
+};
+
+/** Its durable writes, named on the ladder (insights/durability.ts): what each costs and that batching saves. */
+function durabilityWords(input: TreeInput): string {
+  const d = input.insights?.durability;
+  const first = d?.threads[0];
+  if (!d || !first) return '';
+  if (first.call === 'buffered-write') return ' It writes faster than the disk drains: the kernel throttles its buffered writes (balance_dirty_pages), not a sync of its own.';
+  const how = `${CALL_WORDS[first.call] ?? first.call}${first.openFlags?.direct ? ' on an O_DIRECT fd' : ''}`;
+  const rate = d.syncsPerSec !== null ? `${d.syncsPerSec.toFixed(0)} durable writes/s${d.syncsBasis === 'one-sync-per-write' ? ' (likely: one sync per write)' : ''}` : null;
+  const cost = d.msPerSync !== null ? `about ${d.msPerSync.toFixed(1)} ms of waiting each` : null;
+  const size = d.bytesPerWrite !== null ? `${formatBytes(d.bytesPerWrite)} per write` : null;
+  const numbers = [rate, cost, size].filter((x) => x !== null).join(', ');
+  return ` It waits for durability: ${how}${numbers ? ` — ${numbers}` : ''}. Each sync waits for the device; batching writes per sync (group commit) pays that wait once for many.`;
+}
+
 export function diskFinding(input: TreeInput, a: Activity): Finding {
   const p = input.process;
   const diskWaits = a.waits.filter((w) => w.kind === 'disk-io');
@@ -67,16 +93,16 @@ export function diskFinding(input: TreeInput, a: Activity): Finding {
     const mine = culprits ? targetShare(culprits) : null;
     facts.push(measured(`${contended.scope} io stall, this interval`, contended.now, 'percent', 'PSI io total'));
     if (mine !== null && mine >= SOURCE_SHARE) {
-      return { kind: 'disk-io', resource: 'io', cause: 'own-work', severity: 'problem', summary: `${name(p)} is blocked on its own disk I/O and is the source of the io pressure: ${pct(mine)} of the ${culprits![0]!.by} of every process in this interval is its own. ${cap(share)}${io}. ${cap(scopeWords(contended))} stalled on io ${contended.now.toFixed(1)} % of the interval.`, facts, culprits: culprits! };
+      return { kind: 'disk-io', resource: 'io', cause: 'own-work', severity: 'problem', summary: `${name(p)} is blocked on its own disk I/O and is the source of the io pressure: ${pct(mine)} of the ${culprits![0]!.by} of every process in this interval is its own. ${cap(share)}${io}. ${cap(scopeWords(contended))} stalled on io ${contended.now.toFixed(1)} % of the interval.${durabilityWords(input)}`, facts, culprits: culprits! };
     }
-    return { kind: 'disk-io', resource: 'io', cause: 'other-processes', severity: 'problem', summary: `${name(p)} is slowed by io contention: ${share}${io}, while ${scopeWords(contended)} stalled on io ${contended.now.toFixed(1)} % of this interval${culprits && culprits[0] ? `; the most ${culprits[0].by} comes from ${culpritWords(culprits)}` : ''}.`, facts, culprits: culprits ?? [] };
+    return { kind: 'disk-io', resource: 'io', cause: 'other-processes', severity: 'problem', summary: `${name(p)} is slowed by io contention: ${share}${io}, while ${scopeWords(contended)} stalled on io ${contended.now.toFixed(1)} % of this interval${culprits && culprits[0] ? `; the most ${culprits[0].by} comes from ${culpritWords(culprits)}` : ''}.${durabilityWords(input)}`, facts, culprits: culprits ?? [] };
   }
   return {
     kind: 'disk-io',
     resource: 'io',
     cause: 'own-work',
     severity: a.disk >= 0.5 ? 'problem' : 'warning',
-    summary: `${name(p)} is blocked on its own disk I/O: ${share}${io}. Nothing else contends for the disk now (no io pressure in this interval): the device's latency for what it asks is the limit.`,
+    summary: `${name(p)} is blocked on its own disk I/O: ${share}${io}. Nothing else contends for the disk now (no io pressure in this interval): the device's latency for what it asks is the limit.${durabilityWords(input)}`,
     facts,
   };
 }

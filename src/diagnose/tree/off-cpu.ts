@@ -1,6 +1,9 @@
 import { WAIT_KIND_INFO } from '../../kernel/wait-kind-info.js';
 import type { WaitKind } from '../../kernel/wait-kinds.js';
+import { idleByDesignSymbol } from '../../kernel/wait-sites.js';
 import { inKinds, type Activity } from '../activity.js';
+import { measured } from '../evidence.js';
+import type { AcceptQueueInsight } from '../insights/types.js';
 import { parkedLooksLikeConvoy } from '../runtime.js';
 import type { TreeInput } from '../tree-input.js';
 import type { ThreadDiagnosis } from '../types.js';
@@ -40,6 +43,8 @@ export function peerWords(t: ThreadDiagnosis): { text: string; pid: number | nul
   if (!f || f.kind !== 'fd') return null;
   const target = f.target;
   if (target.type !== 'pipe' && target.type !== 'tcp' && target.type !== 'unix') return null;
+  // A listening socket has no peer: a server waiting for connections is idle, not waiting on someone.
+  if (target.type !== 'pipe' && target.listening) return null;
   const peer = target.peers.find((x) => x.pid !== undefined);
   if (!peer) return { text: f.summary, pid: null };
   const role = target.type === 'pipe' ? (peer.access === 'write' ? 'the writer' : peer.access === 'read' ? 'the reader' : 'the other end') : 'the other end';
@@ -61,7 +66,7 @@ export function offCpuFinding(input: TreeInput, a: Activity, contentionNote: str
       resource: null,
       cause: 'unknown',
       severity: 'warning',
-      summary: `${name(p)} is ${runtimeName} with ${avg(futexAvg)} threads on average parked in futex waits${a.running > 0.05 ? ` and ${avg(a.running)} running` : ''}. From /proc alone an idle pool and a lock convoy (threads queued on one monitor or lock whose holder sleeps) look the same: ${runtimeName} parks every waiting thread on a futex of its own. Its own thread dump tells them apart.${contentionNote}`,
+      summary: `${name(p)} is ${runtimeName} with ${avg(futexAvg)} threads on average parked in futex waits${a.running > 0.05 ? ` and ${avg(a.running)} running` : ''}. From /proc alone an idle pool and a lock convoy (threads queued on one monitor or lock whose holder sleeps) look the same: ${input.runtime === 'java' ? 'the JVM parks every waiting thread on a futex of its own' : 'CPython\'s waiters, queued on a lock or idle in a pool, sleep on one shared futex address with the same operation'}. Its own thread dump tells them apart.${contentionNote}`,
       facts,
     };
   }
@@ -94,8 +99,25 @@ export function offCpuFinding(input: TreeInput, a: Activity, contentionNote: str
     }
   }
 
+  const unaccepted = input.insights?.acceptQueues.find((q) => q.state === 'not-accepting' && queueHeld(q));
+  if (unaccepted) {
+    const before = unaccepted.queuedBefore !== null ? ` (${unaccepted.queuedBefore} at the interval's start)` : '';
+    return {
+      kind: 'not-accepting',
+      resource: 'network',
+      cause: 'own-work',
+      severity: 'warning',
+      summary: `${name(p)} does not accept the connections waiting for it: ${plural(unaccepted.queued, 'connection')} wait in the accept queue of ${unaccepted.local}${before}, and no thread of it or its family is in accept() or in an epoll watching it; its threads: ${waitList(a)}. Once the listen() backlog fills, new connections are dropped.${contentionNote}`,
+      facts: [
+        ...facts,
+        measured(`accept queue of ${unaccepted.local}`, unaccepted.queued, 'count', `/proc/${p.pid}/net/tcp rx_queue of the LISTEN row`),
+        measured('threads in accept() or in epoll on it', unaccepted.acceptingThreads, 'count', 'wchan, syscall, epoll fdinfo (the process and its family)'),
+      ],
+    };
+  }
+
   const parkedPool = input.futexGroups.every((g) => g.style !== 'lock-queue') && running === 0;
-  const idle = a.waits.every((w) => isIdleKind(w.kind) || (w.kind === 'futex' && parkedPool));
+  const idle = a.waits.every((w) => isIdleKind(w.kind) || (w.function !== null && idleByDesignSymbol(w.function)) || (w.kind === 'futex' && parkedPool));
   if (idle && a.waits.length > 0) {
     return {
       kind: 'idle',
@@ -115,6 +137,11 @@ export function offCpuFinding(input: TreeInput, a: Activity, contentionNote: str
     summary: `${name(p)} is off-CPU, waiting: ${waitList(a)}.${hint}${onWhom(input)}${contentionNote}`,
     facts,
   };
+}
+
+/** The queue did not drain over the interval: not a connection caught between two accepts. */
+export function queueHeld(q: AcceptQueueInsight): boolean {
+  return q.queued > 0 && q.queuedBefore !== null && q.queued >= q.queuedBefore;
 }
 
 /** Waiting for work by design (WAIT_KIND_INFO's posture). */

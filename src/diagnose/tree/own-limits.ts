@@ -17,13 +17,16 @@ export function listenFinding(input: TreeInput): Finding | null {
   const full = [...net.listening].filter((l) => l.acceptQueue > 0).sort((a, b) => b.acceptQueue - a.acceptQueue);
   const worst = full[0];
   if (!worst) return null;
-  const accepting = input.threads.filter((t) => t.wait.syscall?.name === 'accept' || t.wait.syscall?.name === 'accept4' || (t.follow?.kind === 'epoll' && t.follow.epoll.targets.some((x) => x.type === 'tcp' && x.inode === worst.inode)));
-  const nobody = accepting.length === 0;
+  // Accepting threads of the whole family (an nginx master accepts through its workers), when known.
+  const queue = input.insights?.acceptQueues.find((q) => q.inode === worst.inode);
+  const ownAccepting = input.threads.filter((t) => t.wait.syscall?.name === 'accept' || t.wait.syscall?.name === 'accept4' || (t.follow?.kind === 'epoll' && t.follow.epoll.targets.some((x) => x.type === 'tcp' && x.inode === worst.inode))).length;
+  const acceptingCount = queue ? queue.acceptingThreads : ownAccepting;
+  const nobody = acceptingCount === 0;
   const facts = [
     measured('listen overflows (namespace)', overflows, 'per-second', `/proc/${input.process.pid}/net/netstat TcpExt ListenOverflows`),
     measured('listen drops (namespace)', drops, 'per-second', `/proc/${input.process.pid}/net/netstat TcpExt ListenDrops`),
     measured(`accept queue of ${worst.local}`, worst.acceptQueue, 'count', `/proc/${input.process.pid}/net/tcp rx_queue of the LISTEN row (the backlog itself is not in /proc)`),
-    measured('threads in accept() or in epoll on it', accepting.length, 'count', 'wchan, syscall, epoll fdinfo'),
+    measured('threads in accept() or in epoll on it', acceptingCount, 'count', 'wchan, syscall, epoll fdinfo'),
   ];
   return {
     kind: 'dropping-connections',
@@ -32,7 +35,7 @@ export function listenFinding(input: TreeInput): Finding | null {
     severity: 'problem',
     // A full accept queue holds backlog + 1 connections (sk_acceptq_is_full: ack_backlog > max_ack_backlog),
     // so while it overflows the queue's length tells the backlog, which /proc does not show.
-    summary: `${name(input.process)} drops new connections: the accept queue of ${worst.local} is likely full (${worst.acceptQueue}/${worst.acceptQueue - 1}: ${worst.acceptQueue} waiting, and a full queue holds the listen() backlog + 1) and its network namespace's listen queues overflowed ${overflows.toFixed(1)} times/s (${drops.toFixed(1)} drops/s) in this interval. ${nobody ? 'No thread is in accept() or in an epoll watching that socket: it does not accept connections as fast as they come, or at all.' : `${plural(accepting.length, 'thread')} accept on it, not fast enough.`}`,
+    summary: `${name(input.process)} drops new connections: the accept queue of ${worst.local} is likely full (${worst.acceptQueue}/${worst.acceptQueue - 1}: ${worst.acceptQueue} waiting, and a full queue holds the listen() backlog + 1) and its network namespace's listen queues overflowed ${overflows.toFixed(1)} times/s (${drops.toFixed(1)} drops/s) in this interval. ${nobody ? 'No thread is in accept() or in an epoll watching that socket: it does not accept connections as fast as they come, or at all.' : `${plural(acceptingCount, 'thread')} accept on it (in the process and its family), not fast enough.`}`,
     facts,
   };
 }
@@ -75,7 +78,7 @@ export function memoryFinding(input: TreeInput, a: Activity): Finding | null {
         resource: 'memory',
         cause: 'own-cgroup-limit',
         severity: 'problem',
-        summary: `${name(p)} thrashes against its cgroup's memory limit: the ${formatBytes(lim.limitBytes)} limit of ${lim.path} is smaller than its working set — ${rate.toFixed(0)} major faults/s${lim.refaultsPerSec ? `, ${lim.refaultsPerSec.toFixed(0)} refaults/s` : ''}${lim.limitHits ? `, the limit hit ${lim.limitHits} times` : ''} in this interval${a.reclaim > 0 ? `, ${avg(a.reclaim)} threads reclaiming on average` : ''}. Pages it needs are evicted and read back from disk.`,
+        summary: `${name(p)} thrashes against its cgroup's memory limit: the ${formatBytes(lim.limitBytes)} limit of ${lim.path} is smaller than its working set — ${rate.toFixed(0)} major faults/s${lim.refaultsPerSec ? `, ${lim.refaultsPerSec.toFixed(0)} refaults/s` : ''}${lim.limitHits ? `, the limit hit ${lim.limitHits} times` : ''} in this interval${a.reclaim > 0 ? `, ${avg(a.reclaim)} threads reclaiming on average` : ''}. Pages it needs are evicted and read back from disk.${mixWords(input)}`,
         facts,
       };
     }
@@ -106,6 +109,16 @@ export function memoryFinding(input: TreeInput, a: Activity): Finding | null {
     summary: `${name(p)} waits on memory: ${faults.toFixed(0)} major faults/s${a.reclaim > 0 ? ` and ${avg(a.reclaim)} threads reclaiming on average` : ''}, though neither the machine nor its cgroup is contended on memory now.`,
     facts,
   };
+}
+
+/** What its resident memory is made of (smaps_rollup, status): what the limit squeezes. */
+function mixWords(input: TreeInput): string {
+  const mix = input.insights?.memory;
+  if (!mix || mix.mostly === null || mix.mostly === 'mixed') return '';
+  const kb = (v: number | null) => (v === null ? '' : ` (${formatBytes(v * 1024)})`);
+  if (mix.mostly === 'file') return ` Its RSS is mostly file-backed page cache${kb(mix.fileKb)}: reclaimable, so the limit turns into re-reads from disk rather than an OOM kill.`;
+  if (mix.mostly === 'anon') return ` Its RSS is mostly anonymous memory${kb(mix.anonKb)}: not reclaimable without swap, so at the limit the OOM killer is next.`;
+  return ` Its RSS is mostly shared memory${kb(mix.shmemKb)}.`;
 }
 
 export function throttleFinding(input: TreeInput, a: Activity): Finding | null {

@@ -32,6 +32,8 @@ export function describeResourceChoice(f: Finding): string {
       return 'it faults pages back in and reclaims memory';
     case 'dropping-connections':
       return 'its accept queue overflows';
+    case 'not-accepting':
+      return 'connections wait in its accept queue and nothing accepts them';
     default:
       return 'its threads wait on it';
   }
