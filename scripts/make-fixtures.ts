@@ -28,7 +28,9 @@ import {
 } from '../test/support/spawners.js';
 import {
   spawnAcceptHerd,
+  spawnCpuHog,
   spawnDirectDsyncDd,
+  spawnJavaLockConvoy,
   spawnFsyncWriter,
   spawnListenOverflow,
   spawnNginx,
@@ -91,6 +93,10 @@ const SCENARIOS: readonly Scenario[] = [
   { name: 'jbd2-fsync', description: 'test/support/c/fsyncer.c (write 4 KiB + fdatasync) on a fresh journaled ext4 on a loop device, in a mount namespace of its own (insight: durability waits in jbd2_log_wait_commit)', start: () => spawnLoopFsWriter('fdatasync'), intervalMs: 1000 },
   { name: 'dirty-throttle', description: "CPython overwriting 32 MiB with buffered 64 KiB write()s on ext4 on a loop device whose bdi is strictly limited to 1 MiB dirty (insight: balance_dirty_pages, writeback throttling, not durability)", start: () => spawnLoopFsWriter('buffered'), intervalMs: 1000 },
   { name: 'dd-direct-dsync', description: 'dd if=/dev/zero of=FILE bs=4k oflag=direct,dsync on ext4 (insight: O_DIRECT|O_DSYNC read from fdinfo flags, every write an fdatasync)', start: () => spawnDirectDsyncDd(), intervalMs: 1000 },
+  // Issue 10: the verdict's incidents, each as the live test in test/live/verdicts.test.ts starts it.
+  { name: 'java-lock-convoy', description: 'test/support/java/LockConvoy.java on OpenJDK 17: 8 threads BLOCKED entering one synchronized monitor whose holder sleeps; HotSpot parks each on a futex of its own (verdict: cannot tell an idle pool from a convoy, jcmd Thread.print)', start: () => spawnJavaLockConvoy(8), intervalMs: 1000 },
+  { name: 'cpu-hog', description: 'test/support/c/hog.c cpu with 4 spinning threads on a 2-core machine (verdict: it is the CPU hog, the culprit named from every process\'s counters)', start: () => spawnCpuHog({ threads: 4 }), intervalMs: 1000 },
+  { name: 'burst-ended', description: 'a 4-thread CPU burst of 6 s ended 1.5 s before the capture; the target is sleep 1000 (verdict: idle, the lingering avg10 is "recently", not contention now)', start: () => spawnAfterBurst(), intervalMs: 1000 },
 ];
 
 /** test/support/c/cgload.c spinning in a new cpu+cpuacct cgroup with a 10 % quota, once throttling shows. */
@@ -115,6 +121,16 @@ async function spawnMemoryThrash(): Promise<Spawned> {
       rmSync(file, { force: true });
     },
   };
+}
+
+/** A CPU burst that ends, then a sleeper to triage while the burst's avg10 lingers. */
+async function spawnAfterBurst(): Promise<Spawned> {
+  const burst = await spawnCpuHog({ threads: 4 });
+  await sleep(6000);
+  await burst.stop();
+  const sleeper = await spawnSleeper();
+  await sleep(1500);
+  return sleeper;
 }
 
 function cpuSomeAvg10(): number {

@@ -25,7 +25,7 @@ describe('pressure now, then recently', () => {
     expect(cpu.recently).toBe(true);
     expect(d.verdict.kind).toBe('idle');
     expect(d.verdict.summary).not.toMatch(/contend/);
-    expect(d.path.find((s) => s.id === 'pressure')!.answer).toMatch(/^Not now: .*recently it was not \(cpu avg10 3\.0 %\)/);
+    expect(d.path.find((s) => s.id === 'pressure')!.answer).toMatch(/^Not now: .*the last 10 s were above it \(cpu avg10 3\.0 %\)/);
     expect(d.path.find((s) => s.id === 'intermittent')!.answer).toMatch(/a burst that has passed/);
   });
 });

@@ -72,7 +72,7 @@ export function pressureStep(input: TreeInput, contended: readonly Contended[]):
     const how = (c: Contended) => (intervalKnown ? `stalled ${stall(c.now)} % of this interval` : `avg10 ${stall(c.now)} %, one sample`);
     answer = `Yes: ${contended.map((c) => `${scopeWords(c)} is contended on ${c.reading.resource} (${how(c)} > ${threshold} %)`).join(', ')}.`;
   } else if (recently.length > 0) {
-    answer = `Not now: every stall share of this interval is at or below ${threshold} %, but recently it was not (${recently.join(', ')}): the pressure has passed or comes and goes.`;
+    answer = `Not now: every stall share of this interval is at or below ${threshold} %, but the last 10 s were above it (${recently.join(', ')}): the pressure has passed or comes and goes.`;
   } else {
     answer = `No: every stall share ${intervalKnown ? 'of this interval' : '(avg10)'} is at or below ${threshold} %.`;
   }
