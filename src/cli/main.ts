@@ -173,7 +173,8 @@ Examples:
     )
     .action(async (pid: number, opts) => {
       const { runAttach } = await import('./attach.js');
-      setExit(await runAttach(pid, opts));
+      const code = await runAttach(pid, opts);
+      setExit(code === 'back' ? 0 : code);
     });
 
   program

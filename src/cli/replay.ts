@@ -30,5 +30,6 @@ export async function runReplay(dir: string, options: ReplayCliOptions): Promise
   const feed = new ReplayFeed(session);
   // An unusable capture fails here, as one line, before the screen is taken over.
   feed.view(startIndex);
-  return runInTerminal({ title: `proctriage replay ${dir}`, feed, intervalMs: options.interval, startIndex });
+  const code = await runInTerminal({ title: `proctriage replay ${dir}`, feed, intervalMs: options.interval, startIndex });
+  return code === 'back' ? 0 : code;
 }

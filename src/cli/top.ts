@@ -11,6 +11,7 @@ import { readHostInfo } from './host-info.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { requireTerminal } from './terminal.js';
 import { requireProcRoot } from './proc-root.js';
+import type { TopResume } from '../ui/top/dashboard.js';
 
 export interface TopOptions {
   readonly once: boolean;
@@ -35,24 +36,37 @@ export async function runTop(options: TopOptions): Promise<number> {
   requireTerminal('proctriage top --once');
   // Its own threads are left out: sampling would otherwise show as a running `node`.
   const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
-  let exit;
+  const { ProcessGoneError } = await import('../sample/process-gone.js');
+  let resume: TopResume | undefined;
   try {
     const { showTopDashboard } = await import('../ui/top/run.js');
-    exit = await showTopDashboard({
-      sampler,
-      rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }),
-      adaptive: options.hz === undefined,
-      threshold: options.threshold,
-      hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
-    });
+    const rate = new RateController({ budget: options.budget / 100, fixedHz: options.hz });
+    for (;;) {
+      const exit = await showTopDashboard({
+        sampler,
+        rate,
+        adaptive: options.hz === undefined,
+        threshold: options.threshold,
+        hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
+        ...(resume ? { resume } : {}),
+      });
+      if ('error' in exit) throw exit.error;
+      if ('code' in exit) return exit.code;
+      // Enter on a process: attach takes over; its q or Esc brings top back at the same row.
+      const { runAttach } = await import('./attach.js');
+      try {
+        const code = await runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: tmpdir(), fromTop: true });
+        if (code !== 'back') return code;
+        resume = exit.resume;
+      } catch (err) {
+        // The process exited between the list and the attach: say so in top, not as an exit.
+        if (!(err instanceof ProcessGoneError)) throw err;
+        resume = { ...exit.resume, message: `pid ${exit.attach} is gone: ${err.message}` };
+      }
+    }
   } finally {
     sampler.close();
   }
-  if ('error' in exit) throw exit.error;
-  if ('code' in exit) return exit.code;
-  // Enter on a process: the dashboard hands back which one, and attach takes over.
-  const { runAttach } = await import('./attach.js');
-  return runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: tmpdir() });
 }
 
 /** `top --once`: one sample of the whole machine, grouped. */

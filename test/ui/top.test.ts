@@ -220,7 +220,12 @@ describe('TopDashboard', () => {
     expect(await surface.pressAndRead({ name: 'backspace' })).toContain('┌─ waits — average active threads');
     await surface.pressAndRead({ name: 'enter' });
     surface.press({ name: 'enter' });
-    expect(await done).toEqual({ attach: 2 });
+    const exit = await done;
+    expect(exit).toMatchObject({ attach: 2 });
+    // What top needs to come back at the same row once attach is left with q or Esc.
+    if (!('resume' in exit)) throw new Error('no resume');
+    expect(exit.resume.state.ui.selectedKey).toBe('p:2');
+    expect(exit.resume.samples.length).toBeGreaterThan(0);
   });
 
   it('p stops sampling until p again', async () => {

@@ -20,10 +20,23 @@ export interface TopDashboardOptions {
   readonly windowMs?: number;
   /** Live: reads the host once (proc root and os-release); started after the first frame. */
   readonly hostInfo?: () => Promise<HostInfo>;
+  /** Coming back from attach: where the user was and what had been sampled. */
+  readonly resume?: TopResume;
 }
 
-/** Enter on a process: end the dashboard and attach to it. */
-export type TopExit = { readonly attach: number };
+/** What top hands over when it opens attach, and gets back to carry on where it was. */
+export interface TopResume {
+  readonly state: TopState;
+  readonly samples: readonly MachineSample[];
+  readonly history: Readonly<Record<PsiResource, readonly (number | null)[]>>;
+  readonly cgroups: readonly CgroupPressure[] | null;
+  readonly host: HostInfo | null;
+  /** A word for the status line (attach could not open). */
+  readonly message?: string | null;
+}
+
+/** Enter on a process: end the dashboard and attach to it; `resume` brings top back at the same row. */
+export type TopExit = { readonly attach: number; readonly resume: TopResume };
 
 /**
  * The whole-machine dashboard's loop: one sample and one frame a tick at the adaptive rate,
@@ -41,6 +54,15 @@ export class TopDashboard extends ScreenLoop<TopExit> {
 
   constructor(private readonly options: TopDashboardOptions) {
     super(options.surface);
+    const r = options.resume;
+    if (r) {
+      this.state = r.state;
+      this.samples = [...r.samples];
+      for (const res of PSI_RESOURCES) this.history[res] = [...r.history[res]];
+      this.cgroups = r.cgroups;
+      this.host = r.host;
+      this.message = r.message ?? null;
+    }
   }
 
   /** Draw the first frame, start sampling; resolves when the user quits or picks a process to attach to. */
@@ -48,7 +70,7 @@ export class TopDashboard extends ScreenLoop<TopExit> {
     return this.loop(() => {
       this.sample();
       this.render();
-      this.startHostInfo(this.options.hostInfo);
+      if (!this.host) this.startHostInfo(this.options.hostInfo);
       this.schedule(this.options.rate.intervalMs);
     });
   }
@@ -60,7 +82,10 @@ export class TopDashboard extends ScreenLoop<TopExit> {
     if (intent.type === 'quit') return this.finish({ code: 0 });
     this.message = isAttachOnly(intent) ? `${key.ch ?? ''}: only in attach (Enter on a process opens it)` : null;
     if (intent.type === 'open' && this.state.ui.overlay === 'none' && this.state.groupKey !== null && this.selectedPid !== null) {
-      return this.finish({ attach: this.selectedPid });
+      return this.finish({
+        attach: this.selectedPid,
+        resume: { state: this.state, samples: this.samples, history: this.history, cgroups: this.cgroups, host: this.host },
+      });
     }
     const before = this.state.ui.paused;
     this.state = reduceTop(this.state, intent, this.rowKeys, this.pageSize);

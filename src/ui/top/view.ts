@@ -46,7 +46,7 @@ export const TOP_KEYS: KeyList = [
 ];
 
 /** attach's keys that mean nothing here: said once on the status line instead of doing nothing. */
-const ATTACH_ONLY: ReadonlySet<Intent['type']> = new Set(['sort', 'group', 'tree', 'capture']);
+const ATTACH_ONLY: ReadonlySet<Intent['type']> = new Set(['sort', 'group', 'tree', 'capture', 'charts']);
 
 export function isAttachOnly(intent: Intent): boolean {
   return ATTACH_ONLY.has(intent.type);
@@ -75,6 +75,7 @@ export function reduceTop(state: TopState, intent: Intent, rowKeys: readonly str
     case 'group':
     case 'tree':
     case 'capture':
+    case 'charts':
     case 'step':
     case 'quit':
       return state;
