@@ -24,6 +24,25 @@ export interface TopOptions {
   readonly procRoot: string;
   /** Worker script for a shared one-shot sample (see machine/parallel.ts). */
   readonly sampleWorker?: string;
+  /** A machine capture to show instead of the live machine. */
+  readonly replay?: string;
+}
+
+/** A machine capture in the top view, stepped through with ← → (`top --replay`, `replay` of a machine capture). */
+export async function runTopReplay(dir: string, threshold: number, intervalMs = 1000): Promise<number> {
+  const { loadMachineCapture } = await import('../capture/machine.js');
+  // A capture that cannot be shown fails as itself, before the terminal is asked for.
+  const samples = loadMachineCapture(dir);
+  requireTerminal(`proctriage sample --replay ${dir}`);
+  const { showTopDashboard } = await import('../ui/top/run.js');
+  const exit = await showTopDashboard({
+    replay: { samples, dir, intervalMs },
+    rate: new RateController({ fixedHz: 1000 / intervalMs }),
+    adaptive: false,
+    threshold,
+  });
+  if ('error' in exit) throw exit.error;
+  return 'code' in exit ? exit.code : EXIT.ok;
 }
 
 /**
@@ -31,6 +50,7 @@ export interface TopOptions {
  * blessed-contrib) is imported only when it is drawn.
  */
 export async function runTop(options: TopOptions): Promise<number> {
+  if (options.replay !== undefined) return runTopReplay(options.replay, options.threshold);
   requireProcRoot(options.procRoot);
   if (options.once || options.json) return runOnce(options);
   requireTerminal('proctriage top --once');

@@ -9,8 +9,18 @@ import { PSI_HISTORY_LENGTH } from '../panels/pressure.js';
 import type { Surface } from '../surface.js';
 import { composeTopFrame, initialTopState, isAttachOnly, judgedAvg10, reduceTop, type TopState } from './view.js';
 
+/** A machine capture on screen instead of the live machine: its samples, stepped through with ← →. */
+export interface TopReplay {
+  readonly samples: readonly MachineSample[];
+  readonly dir: string;
+  /** Time between samples when playing (p). */
+  readonly intervalMs: number;
+}
+
 export interface TopDashboardOptions {
-  readonly sampler: MachineSampler;
+  /** Live: the machine sampler (absent in replay). */
+  readonly sampler?: MachineSampler;
+  readonly replay?: TopReplay;
   readonly surface: Surface;
   readonly rate: RateController;
   /** Whether the rate adapts (no --hz). */
@@ -65,8 +75,19 @@ export class TopDashboard extends ScreenLoop<TopExit> {
     }
   }
 
+  /** Replay: the sample on screen. */
+  private index = 0;
+
   /** Draw the first frame, start sampling; resolves when the user quits or picks a process to attach to. */
   run(): Promise<DashboardExit | TopExit> {
+    const { replay } = this.options;
+    if (replay) {
+      return this.loop(() => {
+        this.state = { ...this.state, ui: { ...this.state.ui, paused: true } };
+        this.show(replay.samples.length - 1);
+        this.render();
+      });
+    }
     return this.loop(() => {
       this.sample();
       this.render();
@@ -77,9 +98,18 @@ export class TopDashboard extends ScreenLoop<TopExit> {
 
   onKey(key: KeyPress): void {
     // Backspace goes back as Esc does.
-    const intent = intentForKey(key.name === 'backspace' ? { name: 'escape' } : key, 'live');
+    const { replay } = this.options;
+    const intent = intentForKey(key.name === 'backspace' ? { name: 'escape' } : key, replay ? 'replay' : 'live');
     if (!intent) return;
     if (intent.type === 'quit') return this.finish({ code: 0 });
+    if (replay && intent.type === 'step') {
+      this.show(this.index + intent.delta);
+      return this.requestRender();
+    }
+    if (replay && intent.type === 'open' && this.state.ui.overlay === 'none' && this.state.groupKey !== null && this.selectedPid !== null) {
+      this.message = `a capture: proctriage triage --replay ${replay.dir} --pid ${this.selectedPid} diagnoses it`;
+      return this.requestRender();
+    }
     this.message = isAttachOnly(intent) ? `${key.ch ?? ''}: only in attach (Enter on a process opens it)` : null;
     if (intent.type === 'open' && this.state.ui.overlay === 'none' && this.state.groupKey !== null && this.selectedPid !== null) {
       return this.finish({
@@ -91,20 +121,46 @@ export class TopDashboard extends ScreenLoop<TopExit> {
     this.state = reduceTop(this.state, intent, this.rowKeys, this.pageSize);
     if (before !== this.state.ui.paused) {
       if (this.state.ui.paused) this.clearTimer();
-      else this.schedule(0);
+      else if (replay) {
+        // Playing from the end starts again at the first sample.
+        if (this.index >= replay.samples.length - 1) this.show(0);
+        this.schedule(replay.intervalMs);
+      } else this.schedule(0);
     }
     this.requestRender();
   }
 
+  /** Replay: put sample `index` on screen, with the window and PSI history up to it. */
+  private show(index: number): void {
+    const samples = this.options.replay?.samples ?? [];
+    this.index = Math.max(0, Math.min(samples.length - 1, index));
+    const upTo = samples.slice(0, this.index + 1);
+    const newest = upTo[upTo.length - 1];
+    const windowMs = this.options.windowMs ?? 10_000;
+    this.samples = newest ? upTo.filter((x) => newest.tMonoMs - x.tMonoMs <= windowMs) : [];
+    this.cgroups = [...upTo].reverse().find((x) => x.cgroupPressure)?.cgroupPressure ?? null;
+    for (const r of PSI_RESOURCES) this.history[r] = upTo.slice(-PSI_HISTORY_LENGTH).map((x) => judgedAvg10(x.pressure, r));
+  }
+
   protected tick(): void {
     if (this.state.ui.paused) return;
+    const { replay } = this.options;
+    if (replay) {
+      this.show(this.index + 1);
+      if (this.index >= replay.samples.length - 1) this.state = { ...this.state, ui: { ...this.state.ui, paused: true } };
+      else this.schedule(replay.intervalMs);
+      this.render();
+      return;
+    }
     this.sample();
     this.render();
     this.schedule(this.options.rate.intervalMs);
   }
 
   private sample(): void {
-    const s = this.options.sampler.sample();
+    const { sampler } = this.options;
+    if (!sampler) return;
+    const s = sampler.sample();
     this.options.rate.record(s.stats.cpuMs);
     const windowMs = this.options.windowMs ?? 10_000;
     this.samples.push(s);
@@ -138,6 +194,7 @@ export class TopDashboard extends ScreenLoop<TopExit> {
         host: this.host,
         hostError: this.hostError,
         message: this.message,
+        replay: this.options.replay ? { index: this.index, count: this.options.replay.samples.length, dir: this.options.replay.dir, playing: !this.state.ui.paused } : null,
       },
       cols,
       rows,

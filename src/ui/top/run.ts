@@ -4,15 +4,17 @@ import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
 import type { DashboardExit } from '../loop.js';
 import type { HostInfo } from '../panels/header.js';
-import { TopDashboard, type TopExit, type TopResume } from './dashboard.js';
+import { TopDashboard, type TopExit, type TopReplay, type TopResume } from './dashboard.js';
 
 export interface TopScreenOptions {
-  readonly sampler: MachineSampler;
+  /** Live: the machine sampler; absent when `replay` shows a machine capture. */
+  readonly sampler?: MachineSampler;
+  readonly replay?: TopReplay;
   readonly rate: RateController;
   readonly adaptive: boolean;
   readonly threshold: number;
   /** The host line, read once after the first frame (by the CLI: the UI reads no files). */
-  readonly hostInfo: () => Promise<HostInfo>;
+  readonly hostInfo?: () => Promise<HostInfo>;
   /** Back from attach: the row, the samples and the history it left. */
   readonly resume?: TopResume;
 }
