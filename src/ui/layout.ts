@@ -5,7 +5,7 @@
  *   header (3 lines, no border)
  *   verdict (the whole verdict, wrapped: 1–3 lines at 80 columns, more only for a long one)
  *   ┌ PSI ─────────────┐┌ resources ───────┐
- *   ┌ PSI history ─────┐┌ time shares ─────┐     tall (≥ 40 rows): the charts
+ *   ┌ PSI history ─────┐┌ time shares ─────┐     tall (≥ 44 rows): the charts
  *   ┌ threads ─────────┐┌ selected thread ─┐     wide (≥ 160 columns)
  *   │                  │├ decision tree ───┤
  *   ┌ threads ───────────────────────────┐
@@ -54,7 +54,7 @@ export const MIN_ROWS = 24;
 const HEADER_ROWS = 3;
 const WIDE_COLS = 160;
 /** From this many rows the charts have a row of their own. */
-export const CHART_ROWS = 40;
+export const CHART_ROWS = 44;
 /** Rows the threads, detail and tree keep below the PSI band, however long the verdict. */
 const MIN_REST = 6;
 

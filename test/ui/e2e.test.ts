@@ -333,7 +333,7 @@ describe('proctriage top in tmux', () => {
     expect(terminalRestored(end.screen)).toBe(true);
   }, 60_000);
 
-  it('Enter on a process opens attach on it; q there exits', async () => {
+  it('Enter on a process opens attach on it; q there comes back to top, q in top exits', async () => {
     const pane = open(TOP, { cols: 160, rows: 50 });
     await pane.waitFor(groupRow, 20_000);
     await selectRow(pane, groupRow);
@@ -343,6 +343,8 @@ describe('proctriage top in tmux', () => {
     pane.keys('Enter');
     const screen = await pane.waitFor(`pid ${queue.pid} waiters`, 15_000);
     expect(screen).toMatch(/─ threads \(7\)/);
+    pane.keys('q');
+    await pane.waitFor('processes in futex', 15_000);
     pane.keys('q');
     const end = await ended(pane);
     expect(end.code).toBe(0);

@@ -41,7 +41,7 @@ export function helpLines(mode: KeyMode, ui: UiState, fromTop = false): Line[] {
     line('  The verdict, whole, is the line under the header; t shows each step\'s answer whole.'),
     line('  PSI: avg10 % of time some (or all) tasks stalled on cpu, memory, io, irq; the'),
     line('  sparkline shows history, ▄ reaches the contention threshold, taller bars are over it.'),
-    line('  Charts (on a screen of 40 rows or more, or v): PSI avg10 some/full with the threshold'),
+    line('  Charts (on a screen of 44 rows or more, or v): PSI avg10 some/full with the threshold'),
     line('  drawn in red, and the process\'s time shares per interval — average threads running,'),
     line('  runnable and in each wait — so a stall that comes and goes shows as a peak. Without'),
     line('  colour (NO_COLOR) or Unicode they are drawn as one labelled sparkline per line.'),
