@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ErrorsFile } from './format.js';
 import type { ReadResult } from '../procfs/errors.js';
-import type { ProcFs } from '../procfs/procfs.js';
+import { listCgroups, readTaskFile, type ProcFs, type TaskFile, type TextOrError } from '../procfs/procfs.js';
 import type { Steps } from './steps.js';
 
 /** One file the sampler read, kept as raw text (never parsed: the capture holds what /proc said). */
@@ -75,6 +75,22 @@ export class RecordingProcFs implements ProcFs {
     return this.record('proc', path, this.inner.listDir(path), (names) => ({ type: 'dir', names: [...names] }));
   }
 
+  /** The inner ProcFs's fast path (kept-open fds), recorded like any other read. */
+  readTaskFile(pid: number, tid: number, file: TaskFile): TextOrError {
+    const text = readTaskFile(this.inner, pid, tid, file);
+    const result: ReadResult<string> = typeof text === 'string' ? { ok: true, value: text } : { ok: false, error: text };
+    this.record('proc', `${pid}/task/${tid}/${file}`, result, (value) => ({ type: 'text', text: value }));
+    return text;
+  }
+
+  listCgroups(path: string): ReadResult<string[]> {
+    return this.record('cgroup', path, listCgroups(this.inner, path), (names) => ({ type: 'dir', names: [...names] }));
+  }
+
+  retainTasks(live: ReadonlySet<number>): void {
+    this.inner.retainTasks?.(live);
+  }
+
   /** Add a file that was not read through the sampler (the reduced cmdline). */
   addText(path: string, text: string): void {
     if (this.entries.has(`proc/${path}`)) return;
@@ -104,7 +120,8 @@ export function* recordedSampleSteps(sampleDir: string, sample: RecordedSample):
     const full = join(sampleDir, key);
     if (entry.type === 'dir') {
       mkdirSync(full, { recursive: true });
-      if (key.endsWith('/task')) for (const tid of entry.names) mkdirSync(join(full, tid), { recursive: true });
+      // A listing's entries are directories (tasks, child cgroups): present even when their files failed.
+      if (key.endsWith('/task') || key.startsWith('cgroup/')) for (const name of entry.names) mkdirSync(join(full, name), { recursive: true });
     } else {
       mkdirSync(dirname(full), { recursive: true });
       if (entry.type === 'text') writeFileSync(full, entry.text);
