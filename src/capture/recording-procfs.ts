@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ErrorsFile } from './format.js';
 import type { ReadResult } from '../procfs/errors.js';
-import { listCgroups, readTaskFile, type ProcFs, type TaskFile, type TextOrError } from '../procfs/procfs.js';
+import { listCgroups, readTaskFile, readTextPrefix, type ProcFs, type TaskFile, type TextOrError, type TextPrefix } from '../procfs/procfs.js';
 import type { Steps } from './steps.js';
 
 /** One file the sampler read, kept as raw text (never parsed: the capture holds what /proc said). */
@@ -81,6 +81,11 @@ export class RecordingProcFs implements ProcFs {
     const result: ReadResult<string> = typeof text === 'string' ? { ok: true, value: text } : { ok: false, error: text };
     this.record('proc', `${pid}/task/${tid}/${file}`, result, (value) => ({ type: 'text', text: value }));
     return text;
+  }
+
+  /** The head as read is what the capture holds: replay reads it as the whole file. */
+  readTextPrefix(path: string, maxBytes: number): ReadResult<TextPrefix> {
+    return this.record('proc', path, readTextPrefix(this.inner, path, maxBytes), (head) => ({ type: 'text', text: head.text }));
   }
 
   listCgroups(path: string): ReadResult<string[]> {

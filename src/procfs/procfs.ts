@@ -13,8 +13,10 @@ import {
 import { join, sep } from 'node:path';
 import { errnoOf, fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
 import { TaskFiles, type TaskFile, type TextOrError } from './task-files.js';
+import { readPrefix, type TextPrefix } from './prefix.js';
 
 export type { TaskFile, TextOrError } from './task-files.js';
+export type { TextPrefix } from './prefix.js';
 
 /**
  * The one object through which every reader sees `/proc`. Live, its root is `/proc`;
@@ -49,6 +51,11 @@ export interface ProcFs {
   readTaskFile?(pid: number, tid: number, file: TaskFile): TextOrError;
   /** Capability: close the kept task fds of every tid not in `live` (the listing moved on). */
   retainTasks?(live: ReadonlySet<number>): void;
+  /**
+   * Capability: at most `maxBytes` from the start of a file below the proc root, and whether that
+   * was all of it (a table that can be huge, such as net/tcp, read only as far as needed).
+   */
+  readTextPrefix?(path: string, maxBytes: number): ReadResult<TextPrefix>;
   /** Capability: the child cgroups (directories) of a cgroup v2 directory (`''`: the root). */
   listCgroups?(path: string): ReadResult<string[]>;
   /** Release what the ProcFs keeps open (kept fds). */
@@ -60,6 +67,13 @@ export function readTaskFile(fs: ProcFs, pid: number, tid: number, file: TaskFil
   if (fs.readTaskFile) return fs.readTaskFile(pid, tid, file);
   const result = fs.readText(`${pid}/task/${tid}/${file}`);
   return result.ok ? result.value : result.error;
+}
+
+/** The head of a file through the capability when the ProcFs has it, else the whole file (bounded) as its head. */
+export function readTextPrefix(fs: ProcFs, path: string, maxBytes: number): ReadResult<TextPrefix> {
+  if (fs.readTextPrefix) return fs.readTextPrefix(path, maxBytes);
+  const whole = fs.readText(path);
+  return whole.ok ? ok({ text: whole.value, complete: true }) : whole;
 }
 
 /** The child cgroups of a cgroup v2 directory, or why not (no cgroup v2, or a ProcFs that cannot list them). */
@@ -240,6 +254,7 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
     cgroupRoot,
     readTaskFile: (pid, tid, file) => tasks.read(pid, tid, file),
     retainTasks: (live) => tasks.retain(live),
+    readTextPrefix: (path, maxBytes) => under(root, path, (full) => readPrefix(full(), flags, maxBytes)),
     listCgroups: (path) => (cgroupRoot === null ? noCgroup(path) : under(cgroupRoot, path, (full) => subdirectories(full()))),
     close: () => {
       tasks.close();

@@ -13,6 +13,7 @@ import { parseFdInfo } from '../../src/parsers/fdinfo.js';
 import { parseIo } from '../../src/parsers/io.js';
 import { parseDecimal, parseKeyValueLines } from '../../src/parsers/keyvalue.js';
 import { parseLimits } from '../../src/parsers/limits.js';
+import { parseMountinfo } from '../../src/parsers/mountinfo.js';
 import { parseInetSockets, parseUnixSockets } from '../../src/parsers/net.js';
 import { parsePressure } from '../../src/parsers/pressure.js';
 import { parseSchedStat } from '../../src/parsers/schedstat.js';
@@ -49,6 +50,7 @@ const PARSERS: { name: string; parse: (text: string) => unknown; samples: string
   { name: 'key: value lines', parse: (t) => Object.fromEntries(parseKeyValueLines(t)), samples: [S.IO_CAT, S.STATUS_CAT] },
   { name: 'decimal', parse: (t) => parseDecimal(t, 'value'), samples: ['0', '-1', '18446744073709551615'] },
   { name: 'stat head', parse: parseStatHead, samples: [S.STAT_CAT, S.STAT_INIT, S.STAT_TRICKY_COMM, S.STAT_KWORKER] },
+  { name: 'mountinfo', parse: parseMountinfo, samples: ['30 25 0:26 / /sys/fs/cgroup/cpu rw,nosuid - cgroup cgroup rw,cpu\n36 35 98:0 /mnt1 /mnt\\0402 rw,noatime master:1 - ext3 /dev/root rw,errors=continue\n'] },
   { name: 'cgroup memory limit', parse: parseMemoryLimit, samples: ['max\n', '536870912\n'] },
   { name: 'cgroup flat-keyed', parse: parseFlatKeyed, samples: ['low 0\nhigh 12\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n', 'anon 1234\nfile 5678\n'] },
   {

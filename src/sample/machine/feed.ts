@@ -48,6 +48,7 @@ export class MachineFeed<W extends ProcFs | null = null> {
   private timer: NodeJS.Timeout | null = null;
   private dueMs = 0;
   private taken = 0;
+  private cpuMsTotal = 0;
   private state: 'idle' | 'running' | 'paused' | 'stopped' = 'idle';
   private settle: { resolve: () => void; reject: (err: unknown) => void } | null = null;
   /** Resolves when the feed stops (stop(), or maxSamples reached); rejects with a sampler's or subscriber's error. */
@@ -123,6 +124,11 @@ export class MachineFeed<W extends ProcFs | null = null> {
     return this.taken;
   }
 
+  /** CPU the ticks have used since start (sampling and the subscribers' work on each sample), seconds. */
+  get cpuSeconds(): number {
+    return this.cpuMsTotal / 1000;
+  }
+
   /** The judged avg10 (`some`; `full` where only it exists) of system PSI per resource, oldest first; null where unreadable. */
   get psiHistory(): Readonly<Record<PsiResource, readonly (number | null)[]>> {
     return this.history;
@@ -149,7 +155,9 @@ export class MachineFeed<W extends ProcFs | null = null> {
       return;
     }
     const cpu = process.cpuUsage(cpu0);
-    this.options.rate.record((cpu.user + cpu.system) / 1000);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    this.cpuMsTotal += cpuMs;
+    this.options.rate.record(cpuMs);
     if (this.options.maxSamples !== undefined && this.taken >= this.options.maxSamples) return this.end(null);
     this.schedule();
   }

@@ -96,6 +96,12 @@ export class MachineSamplerCore implements MachineSampler {
   private stackDeniedEverywhere = false;
   private readonly cache: WaitCache;
   private readonly memos = new Map<number, Memo>();
+  /**
+   * Incremental: processes with a thread that ran since the last listing. Only a thread that runs
+   * can create a thread (clone), so the next listing lists the tasks of these processes again,
+   * and of new ones; the others keep their tids.
+   */
+  private readonly ranSinceListing = new Set<number>();
   private readonly arch: Arch;
 
   /** `ownsFs`: the sampler made its ProcFs (and closes it); a ProcFs handed in is its owner's to close. */
@@ -155,8 +161,13 @@ export class MachineSamplerCore implements MachineSampler {
       found.push(thread);
     }
     const processComm = leaderComm ?? found[0]?.processComm ?? '';
-    const threads = found.map((t) => (t.processComm === processComm ? t : { ...t, processComm }));
-    if (this.options.incremental) for (const t of threads) this.rememberComm(t);
+    for (let i = 0; i < found.length; i++) {
+      const t = found[i]!;
+      if (t.processComm === processComm) continue;
+      found[i] = { ...t, processComm };
+      if (this.options.incremental) this.rememberComm(found[i]!);
+    }
+    const threads = found;
     const alive = liveTids.length === 0 ? null : liveTids.length === task.tids.length ? task : { pid: task.pid, tids: liveTids };
     return { threads, alive, ...tally };
   }
@@ -207,15 +218,21 @@ export class MachineSamplerCore implements MachineSampler {
     const excluded = new Set(this.options.excludePids);
     const tasks: Task[] = [];
     const live = new Set<number>();
+    const known = this.options.incremental ? new Map(this.tasks.map((t) => [t.pid, t])) : null;
     const pids = through.listDir('');
     for (const pid of pids.ok ? numericNames(pids.value) : []) {
       if ((filter && !filter.has(pid)) || excluded.has(pid)) continue;
-      const names = through.listDir(`${pid}/task`);
-      const tids = names.ok ? numericNames(names.value) : [];
+      const idle = this.ranSinceListing.has(pid) ? undefined : known?.get(pid);
+      let tids = idle?.tids;
+      if (tids === undefined) {
+        const names = through.listDir(`${pid}/task`);
+        tids = names.ok ? numericNames(names.value) : [];
+      }
       if (tids.length === 0) continue;
       tasks.push({ pid, tids });
       for (const tid of tids) live.add(tid);
     }
+    this.ranSinceListing.clear();
     through.retainTasks?.(live);
     for (const pid of this.stackDenied) if (!live.has(pid)) this.stackDenied.delete(pid);
     for (const tid of this.memos.keys()) if (!live.has(tid)) this.memos.delete(tid);
@@ -223,33 +240,42 @@ export class MachineSamplerCore implements MachineSampler {
     this.listedAtMs = now;
   }
 
-  /** null when the thread is gone (or its stat is unreadable: without a state there is nothing to say). */
+  /**
+   * null when the thread is gone (or its stat is unreadable: without a state there is nothing to
+   * say). Incremental: the thread's last reading when its schedstat says it has not run.
+   */
   private readThread(pid: number, tid: number, fs: ProcFs, now: number, tally: typeof ZERO_TALLY): MachineThread | null {
-    const read = (file: TaskFile): TextOrError => {
-      tally.filesRead++;
-      return readTaskFile(fs, pid, tid, file);
-    };
     let schedstat: string | null = null;
     if (this.options.incremental) {
-      const text = read('schedstat');
-      if (typeof text !== 'string') {
-        this.memos.delete(tid);
-        if (text.kind === 'vanished') return null;
-        // No schedstat (CONFIG_SCHED_INFO off, or refused): read in full every time.
-      } else {
-        schedstat = text;
+      tally.filesRead++;
+      const text = readTaskFile(fs, pid, tid, 'schedstat');
+      if (typeof text === 'string') {
         const memo = this.memos.get(tid);
         if (memo !== undefined && memo.schedstat === text && memo.thread.pid === pid && !refreshDue(tid, memo, now)) {
           tally.unchanged++;
           return memo.thread;
         }
+        schedstat = text;
+      } else {
+        this.memos.delete(tid);
+        if (text.kind === 'vanished') return null;
+        // No schedstat (CONFIG_SCHED_INFO off, or refused): read in full every time.
       }
     }
+    return this.readInFull(pid, tid, fs, now, tally, schedstat);
+  }
+
+  private readInFull(pid: number, tid: number, fs: ProcFs, now: number, tally: typeof ZERO_TALLY, schedstat: string | null): MachineThread | null {
+    const read = (file: TaskFile): TextOrError => {
+      tally.filesRead++;
+      return readTaskFile(fs, pid, tid, file);
+    };
     const texts = this.readTexts(read);
     if (texts === null) {
       this.memos.delete(tid);
       return null;
     }
+    if (this.options.incremental) this.ranSinceListing.add(pid);
     const wait = this.classify(pid, texts, read, tally);
     const lockWord = this.options.lockWords && wait.wait.kind === 'futex' ? this.lockWordOf(texts, read) : null;
     const thread: MachineThread = {
@@ -340,6 +366,8 @@ export function readTopLevelCgroupPressure(fs: ProcFs): readonly CgroupPressure[
 export interface LiveSamplerOptions extends MachineSamplerOptions {
   /** A ProcFs to read through instead of the live one made here (tests, a capture). */
   readonly fs?: ProcFs;
+  /** The cgroup v2 root of the live ProcFs (default: found in mountinfo for /proc). */
+  readonly cgroupRoot?: string | null;
 }
 
 /**
@@ -351,5 +379,6 @@ export function createMachineSampler(options: LiveSamplerOptions & Pick<SamplerC
   const root = options.procRoot ?? '/proc';
   const keep = options.keepOpenFds ? Math.min(options.keepOpenFds, keepOpenBudget(openFilesLimit(createProcFs({ root })))) : 0;
   // PSI files are re-read every sample: kept open too.
-  return new MachineSamplerCore(createProcFs({ root, keepTaskFiles: keep, keepOpen: keep > 0 ? 64 : 0 }), options, true);
+  const fs = createProcFs({ root, keepTaskFiles: keep, keepOpen: keep > 0 ? 64 : 0, ...(options.cgroupRoot !== undefined ? { cgroupRoot: options.cgroupRoot } : {}) });
+  return new MachineSamplerCore(fs, options, true);
 }
