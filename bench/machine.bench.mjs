@@ -14,7 +14,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bin, compile, env, fmt, KINDS, machineThreads, median, root, startLoad, stop, timed, workDir } from './support.mjs';
+import { bin, compile, env, fmt, isolate, KINDS, machineThreads, median, root, startLoad, stop, timed, workDir } from './support.mjs';
+
+isolate('machine bench');
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '2000,10000').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);

@@ -18,7 +18,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bin, compile, cpuSeconds, env, fmt, lineFrom, machineThreads, median, root, startLoad, statusMb, stop, track, workDir } from './support.mjs';
+import { bin, compile, cpuSeconds, env, fmt, isolate, lineFrom, machineThreads, median, root, startLoad, statusMb, stop, track, workDir } from './support.mjs';
+
+isolate('serve bench');
 
 const LEVELS = (process.env.BENCH_LEVELS ?? '2000,10000').split(',').map(Number);
 const SERVE_SECONDS = Number(process.env.BENCH_SERVE_SECONDS ?? 60);

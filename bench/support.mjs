@@ -14,6 +14,27 @@ export const KINDS = ['mutex', 'nanosleep', 'epoll', 'pipe', 'poll'];
 export const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 
+/**
+ * Run this bench in a pid namespace of its own, with its own /proc (`unshare --pid --fork
+ * --mount-proc`, as root): what it counts and times is then its own load alone, whatever else
+ * runs on the machine (other work's threads would otherwise be read too, by proctriage and by
+ * ps and process-exporter alike). The kernel's work per /proc file is the same. BENCH_SHARED=1,
+ * or no root or no unshare, runs it on the machine as it is, and says so.
+ */
+export function isolate(name) {
+  if (process.env.PROCTRIAGE_BENCH_NS === '1') {
+    console.log(`${name}: in a pid namespace of its own (its /proc shows its own load only)`);
+    return;
+  }
+  const unshare = spawnSync('sh', ['-c', 'command -v unshare'], { encoding: 'utf8' }).stdout.trim();
+  if (process.env.BENCH_SHARED === '1' || process.getuid?.() !== 0 || unshare === '') {
+    console.log(`${name}: on the machine as it is (${machineThreads()} threads before its load)`);
+    return;
+  }
+  const r = spawnSync(unshare, ['--pid', '--fork', '--mount-proc', process.execPath, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...env, PROCTRIAGE_BENCH_NS: '1' } });
+  process.exit(r.status ?? 1);
+}
+
 /** A scratch directory removed at exit, and the C helpers compiled into it. */
 export function workDir(name) {
   const work = join(tmpdir(), `proctriage-${name}-bench-${process.pid}`);
@@ -74,6 +95,8 @@ export function lineFrom(child, re, what) {
 
 /** Processes of about 500 threads each, cycling through the kinds, until `threads` more in all. */
 export async function startLoad(waitersExe, threads) {
+  // The machine may already hold as many threads (other work): then it adds none.
+  if (threads < 50) return { children: [], processes: 0, perProcess: 0 };
   const processes = Math.max(KINDS.length, Math.round(threads / 500));
   const perProcess = Math.round(threads / processes);
   const children = [];

@@ -70,7 +70,7 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const times = { tMonoMs: t0, tWallMs: Date.now() };
-    const tasks = sampler.listTasks();
+    const tasks = sampler.listTasks(undefined, { leaderStat: true });
     const threadCount = tasks.reduce((n, t) => n + t.tids.length, 0);
     const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && (options.idleCpus ?? (() => idleCpus(options.procRoot)))() >= 1;
     const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
