@@ -56,10 +56,15 @@ export const MAX_WAIT_SERIES = 2000;
 /** Listening ports named at most. */
 export const MAX_LISTEN_PORTS = 100;
 /**
+ * The process list is re-read at most this often (and only when a task was created since): a
+ * process that starts shows within 2 s, well within a scrape window.
+ */
+export const LIST_EVERY_MS = 2000;
+/**
  * The network tables are read this often: /proc/net/tcp costs a walk of the kernel's whole
  * established hash (1–2 ms here even when empty), too much for every sample of a 1 % budget.
  */
-export const NET_EVERY_MS = 5000;
+export const NET_EVERY_MS = 10_000;
 
 /**
  * `proctriage serve`: the machine feed at an adaptive (or fixed) rate, summed up into the
@@ -74,7 +79,7 @@ export async function runServe(options: ServeOptions): Promise<number> {
     procRoot: options.procRoot,
     ...cgroupRoot,
     keepOpenFds: 1 << 20,
-    listEveryMs: 1000,
+    listEveryMs: LIST_EVERY_MS,
     relistOnForks: true,
     incremental: true,
     lockWords: true,

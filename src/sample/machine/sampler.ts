@@ -160,30 +160,38 @@ export class MachineSamplerCore implements MachineSampler {
   /** Reads and classifies every thread of one task. */
   readTask(task: Task, through: ProcFs = this.fs, tMonoMs = performance.now()): TaskRead {
     let leaderComm: string | null = null;
-    const liveTids: number[] = [];
     const found: MachineThread[] = [];
     const tally = { ...ZERO_TALLY };
-    for (const tid of task.tids) {
+    // Built only once a thread has gone: most samples lose none.
+    let liveTids: number[] | null = null;
+    const unchangedBefore = tally.unchanged;
+    for (let i = 0; i < task.tids.length; i++) {
+      const tid = task.tids[i]!;
       const thread = this.readThread(task.pid, tid, through, tMonoMs, tally, tid === task.pid ? task.leaderStat : undefined);
       if (thread === null) {
         tally.vanished++;
+        liveTids ??= task.tids.slice(0, i);
         continue;
       }
       if (tid === task.pid) leaderComm = thread.comm;
-      liveTids.push(tid);
+      liveTids?.push(tid);
       found.push(thread);
     }
-    const processComm = leaderComm ?? found[0]?.processComm ?? '';
-    for (let i = 0; i < found.length; i++) {
-      const t = found[i]!;
-      if (t.processComm === processComm) continue;
-      found[i] = { ...t, processComm };
-      if (this.options.incremental) this.rememberComm(found[i]!);
+    // Threads read again carry their own comm as their process's until the leader's is known;
+    // a task read from its memo alone already holds them as they were.
+    if (tally.unchanged - unchangedBefore < found.length) {
+      const processComm = leaderComm ?? found[0]?.processComm ?? '';
+      for (let i = 0; i < found.length; i++) {
+        const t = found[i]!;
+        if (t.processComm === processComm) continue;
+        found[i] = { ...t, processComm };
+        if (this.options.incremental) this.rememberComm(found[i]!);
+      }
     }
-    const threads = found;
-    const alive = liveTids.length === 0 ? null : liveTids.length === task.tids.length ? task : { pid: task.pid, tids: liveTids };
-    return { threads, alive, ...tally };
+    const alive = found.length === 0 ? null : liveTids === null ? task : { pid: task.pid, tids: liveTids };
+    return { threads: found, alive, ...tally };
   }
+
 
   /** The sample around threads read by sample() or by several readers sharing one listing. */
   finish(parts: SampleParts, through: ProcFs = this.fs): MachineSample {
@@ -266,7 +274,8 @@ export class MachineSamplerCore implements MachineSampler {
       const text = readTaskFile(fs, pid, tid, 'schedstat');
       if (typeof text === 'string') {
         const memo = this.memos.get(tid);
-        if (memo !== undefined && memo.schedstat === text && memo.thread.pid === pid && !refreshDue(tid, memo, now)) {
+        // (A tid reused by another thread has another schedstat: its run time starts again.)
+        if (memo !== undefined && memo.schedstat === text && !refreshDue(tid, memo, now)) {
           tally.unchanged++;
           return memo.thread;
         }
