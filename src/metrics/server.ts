@@ -39,6 +39,12 @@ export async function startMetricsServer(address: ListenAddress, what: string, r
   server.maxConnections = MAX_CONNECTIONS;
   server.timeout = IDLE_MS;
   await listen(server, address);
+  // Listening, a server error (out of fds to accept with) is no reason to stop sampling: said once.
+  let told = false;
+  server.on('error', (err) => {
+    if (!told) process.stderr.write(`proctriage: the metrics server: ${err.message}\n`);
+    told = true;
+  });
   const bound = server.address() as AddressInfo;
   const host = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
   return {
