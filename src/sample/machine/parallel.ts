@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
+import { createProcFs, type ProcFs } from '../../procfs/procfs.js';
 import { createMachineSampler, type MachineSamplerCore, type Task } from './sampler.js';
 import type { MachineSample, MachineThread } from './types.js';
 
@@ -72,7 +72,7 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
     const times = { tMonoMs: t0, tWallMs: Date.now() };
     const tasks = sampler.listTasks(undefined, { leaderStat: true });
     const threadCount = tasks.reduce((n, t) => n + t.tids.length, 0);
-    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && (options.idleCpus ?? (() => idleCpus(options.procRoot)))() >= 1;
+    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && (options.idleCpus ?? (() => idleCpus(createProcFs({ root: options.procRoot, cgroupRoot: null }))))() >= 1;
     const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
     // Loaded only when used: most machines are below the threshold.
     const helper = useWorker ? startWorker((await import('node:worker_threads')).Worker, options.workerScript!, { procRoot: options.procRoot, tasks, control: control.buffer as SharedArrayBuffer }) : null;
@@ -122,14 +122,11 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
  * one among them). On a busy machine a worker would only queue behind the others and add its
  * start-up to the wait.
  */
-export function idleCpus(procRoot: string): number {
-  let runnable = 1;
-  try {
-    const match = /^\S+ \S+ \S+ (\d+)\//.exec(readFileSync(`${procRoot}/loadavg`, 'latin1'));
-    if (match) runnable = Number(match[1]);
-  } catch {
-    // A proc root without loadavg (a capture): assume only this task runs.
-  }
+export function idleCpus(fs: ProcFs): number {
+  // A proc root without loadavg (a capture): assume only this task runs.
+  const loadavg = fs.readText('loadavg');
+  const match = loadavg.ok ? /^\S+ \S+ \S+ (\d+)\//.exec(loadavg.value) : null;
+  const runnable = match ? Number(match[1]) : 1;
   return availableParallelism() - Math.max(1, runnable);
 }
 

@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { idleCpus, sampleMachineOnce } from '../../../src/sample/machine/parallel.js';
+import { createProcFs } from '../../../src/procfs/procfs.js';
 import type { MachineSample } from '../../../src/sample/machine/types.js';
 import { spawnManyThreads, stopAll, type Spawned } from '../../support/spawners.js';
 
@@ -22,12 +23,12 @@ describe('idle CPUs, from /proc/loadavg', () => {
   const cpus = availableParallelism();
   it('counts the CPUs that no runnable task (this one aside) wants', () => {
     writeFileSync(join(root, 'loadavg'), '0.50 0.40 0.30 1/2128 19500\n');
-    expect(idleCpus(root)).toBe(cpus - 1);
+    expect(idleCpus(createProcFs({ root, cgroupRoot: null }))).toBe(cpus - 1);
     writeFileSync(join(root, 'loadavg'), `4.12 3.57 2.77 ${cpus + 3}/2128 19500\n`);
-    expect(idleCpus(root)).toBeLessThan(1);
+    expect(idleCpus(createProcFs({ root, cgroupRoot: null }))).toBeLessThan(1);
   });
   it('assumes only this task runs when loadavg cannot be read', () => {
-    expect(idleCpus(join(root, 'nowhere'))).toBe(cpus - 1);
+    expect(idleCpus(createProcFs({ root: join(root, 'nowhere'), cgroupRoot: null }))).toBe(cpus - 1);
   });
   it('a busy machine does not start the worker', async () => {
     const s = await sampleMachineOnce({ procRoot: '/proc', workerScript: WORKER, minThreadsForWorker: 0, idleCpus: () => 0 });
