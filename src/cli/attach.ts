@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { captureProcess } from '../capture/capture.js';
 import { createProcFs } from '../procfs/procfs.js';
-import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
+import { keepOpenBudget, openFilesLimit } from '../readers/open-files.js';
 import { LiveSession } from '../session/live.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { LiveFeed } from '../ui/feeds.js';
@@ -33,7 +33,7 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
   requireTerminal(`proctriage triage ${given}`);
   if (options.interval >= SLOW_ENOUGH_FOR_NO_OPT_MS) setFlagsFromString('--no-opt');
   // Sampling every second: keep the per-task files open and read only what the view uses.
-  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit())) });
+  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit(createProcFs({ root: options.procRoot })))) });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
   // Looks between samples for the interval's time shares, at a rate that keeps the whole view

@@ -5,6 +5,7 @@ import { sampleMachineOnce } from '../sample/machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { RateController } from '../sample/machine/budget.js';
+import { MachineFeed } from '../sample/machine/feed.js';
 import { createMachineSampler } from '../sample/machine/sampler.js';
 import { EXIT } from './errors.js';
 import { readHostInfo } from './host-info.js';
@@ -34,18 +35,15 @@ export async function runTop(options: TopOptions): Promise<number> {
   if (options.once || options.json) return runOnce(options);
   requireTerminal('proctriage top --once');
   // Its own threads are left out: sampling would otherwise show as a running `node`.
-  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
+  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, relistOnForks: true, incremental: true, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
+  const { TOP_WINDOW_MS } = await import('../ui/top/dashboard.js');
+  const feed = MachineFeed.plain({ sampler, rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }), windowMs: TOP_WINDOW_MS });
   let exit;
   try {
     const { showTopDashboard } = await import('../ui/top/run.js');
-    exit = await showTopDashboard({
-      sampler,
-      rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }),
-      adaptive: options.hz === undefined,
-      threshold: options.threshold,
-      hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
-    });
+    exit = await showTopDashboard({ feed, adaptive: options.hz === undefined, threshold: options.threshold, hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })) });
   } finally {
+    feed.stop();
     sampler.close();
   }
   if ('error' in exit) throw exit.error;

@@ -7,6 +7,7 @@ import type { PressureSet } from '../../src/readers/types.js';
 import type { Intent } from '../../src/ui/keys.js';
 import { plainText } from '../../src/ui/text.js';
 import { TopDashboard } from '../../src/ui/top/dashboard.js';
+import { MachineFeed } from '../../src/sample/machine/feed.js';
 import { composeTopFrame, initialTopState, reduceTop, type TopInputs, type TopState } from '../../src/ui/top/view.js';
 import { frameToText, RecordingSurface } from './support/screen-text.js';
 
@@ -190,8 +191,9 @@ class ScriptedSampler implements MachineSampler {
 function startTop() {
   const surface = new RecordingSurface(120, 30);
   const sampler = new ScriptedSampler();
-  const top = new TopDashboard({ sampler, surface, rate: new RateController({ fixedHz: 0.001 }), adaptive: false, threshold: 10 });
-  return { surface, sampler, top, done: top.run() };
+  const feed = MachineFeed.plain({ sampler, rate: new RateController({ fixedHz: 0.001 }) });
+  const top = new TopDashboard({ feed, surface, adaptive: false, threshold: 10 });
+  return { surface, sampler, feed, top, done: top.run() };
 }
 
 describe('TopDashboard', () => {
@@ -223,17 +225,17 @@ describe('TopDashboard', () => {
     expect(await done).toEqual({ attach: 2 });
   });
 
-  it('p stops sampling until p again', async () => {
-    const { surface, sampler, top, done } = startTop();
+  it('p pauses the feed until p again, which samples at once', async () => {
+    const { surface, sampler, feed, top, done } = startTop();
     expect(await surface.pressAndRead({ ch: 'p' })).toContain('PAUSED');
+    expect(feed.paused).toBe(true);
     const calls = sampler.calls;
-    (top as unknown as { tick(): void }).tick();
-    expect(sampler.calls).toBe(calls);
     expect(await surface.pressAndRead({ ch: 'p' })).not.toContain('PAUSED');
-    await new Promise((r) => setTimeout(r, 10));
+    expect(feed.paused).toBe(false);
     expect(sampler.calls).toBe(calls + 1);
     top.finish({ code: 0 });
     await done;
+    feed.stop();
     expect(sampler.closed).toBe(false); // closing the sampler is the caller's (the CLI: cli/top.ts)
   });
 });

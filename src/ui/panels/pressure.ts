@@ -1,5 +1,7 @@
 import type { Diagnosis, PressureView, PsiReading } from '../../diagnose/types.js';
 import type { PsiResource } from '../../readers/types.js';
+import { judgedAvg10 } from '../../kernel/psi.js';
+import { PSI_HISTORY_LENGTH } from '../../sample/machine/feed.js';
 import { fitPanel, line, seg, type Line, type PanelModel, type Segment, type Size, type Tone } from '../text.js';
 
 type PsiValues = Readonly<Record<PsiResource, number | null>>;
@@ -10,11 +12,11 @@ export interface PsiPoint {
   readonly cgroup: PsiValues | null;
 }
 
-export const PSI_HISTORY_LENGTH = 240;
+export { PSI_HISTORY_LENGTH };
 
 function judged(r: PsiReading | undefined): number | null {
   if (!r || r.unavailable) return null;
-  return (r.some ?? r.full)?.avg10 ?? null;
+  return judgedAvg10(r);
 }
 
 function valuesOf(view: PressureView): PsiValues {

@@ -1,23 +1,21 @@
-import type { RateController } from '../../sample/machine/budget.js';
+import type { MachineFeed } from '../../sample/machine/feed.js';
 import { groupWindow } from '../../sample/machine/groups.js';
-import type { CgroupPressure, MachineSample, MachineSampler } from '../../sample/machine/types.js';
-import { PSI_RESOURCES, type PsiResource } from '../../readers/types.js';
 import { intentForKey, type KeyPress } from '../keys.js';
 import { ScreenLoop, type DashboardExit } from '../loop.js';
 import type { HostInfo } from '../panels/header.js';
-import { PSI_HISTORY_LENGTH } from '../panels/pressure.js';
 import type { Surface } from '../surface.js';
-import { composeTopFrame, initialTopState, isAttachOnly, judgedAvg10, reduceTop, type TopState } from './view.js';
+import { composeTopFrame, initialTopState, isAttachOnly, reduceTop, type TopState } from './view.js';
+
+/** The window of samples the groups are averaged over (the feed's `windowMs`). */
+export const TOP_WINDOW_MS = 10_000;
 
 export interface TopDashboardOptions {
-  readonly sampler: MachineSampler;
+  /** The machine feed: the dashboard subscribes, starts it, and pauses it on `p`. */
+  readonly feed: MachineFeed;
   readonly surface: Surface;
-  readonly rate: RateController;
   /** Whether the rate adapts (no --hz). */
   readonly adaptive: boolean;
   readonly threshold: number;
-  /** Samples older than this are dropped from the groups (default 10 s). */
-  readonly windowMs?: number;
   /** Live: reads the host once (proc root and os-release); started after the first frame. */
   readonly hostInfo?: () => Promise<HostInfo>;
 }
@@ -26,14 +24,13 @@ export interface TopDashboardOptions {
 export type TopExit = { readonly attach: number };
 
 /**
- * The whole-machine dashboard's loop: one sample and one frame a tick at the adaptive rate,
- * keys through attach's key table and reducer, the screen through attach's surface.
+ * The whole-machine dashboard: a frame after each sample of the machine feed (which owns the
+ * rate, the window and the PSI history), keys through attach's key table and reducer, the
+ * screen through attach's surface.
  */
 export class TopDashboard extends ScreenLoop<TopExit> {
   private state: TopState = initialTopState();
-  private samples: MachineSample[] = [];
-  private cgroups: readonly CgroupPressure[] | null = null;
-  private readonly history: Record<PsiResource, (number | null)[]> = { cpu: [], memory: [], io: [], irq: [] };
+  private unsubscribe: (() => void) | null = null;
   private rowKeys: readonly string[] = [];
   private pageSize = 1;
   private selectedPid: number | null = null;
@@ -46,11 +43,19 @@ export class TopDashboard extends ScreenLoop<TopExit> {
   /** Draw the first frame, start sampling; resolves when the user quits or picks a process to attach to. */
   run(): Promise<DashboardExit | TopExit> {
     return this.loop(() => {
-      this.sample();
-      this.render();
+      // The first frame is drawn with the first sample; later ones right after their sample,
+      // outside the tick, so that drawing does not count as sampling against the budget.
+      const { feed } = this.options;
+      this.unsubscribe = feed.subscribe(() => this.guard(() => (this.renders === 0 ? this.render() : this.requestRender())));
+      feed.done.catch((error: unknown) => this.finish({ error }));
+      feed.start();
       this.startHostInfo(this.options.hostInfo);
-      this.schedule(this.options.rate.intervalMs);
     });
+  }
+
+  override finish(exit: DashboardExit | TopExit): void {
+    this.unsubscribe?.();
+    super.finish(exit);
   }
 
   onKey(key: KeyPress): void {
@@ -65,51 +70,34 @@ export class TopDashboard extends ScreenLoop<TopExit> {
     const before = this.state.ui.paused;
     this.state = reduceTop(this.state, intent, this.rowKeys, this.pageSize);
     if (before !== this.state.ui.paused) {
-      if (this.state.ui.paused) this.clearTimer();
-      else this.schedule(0);
+      if (this.state.ui.paused) this.options.feed.pause();
+      else this.options.feed.resume();
     }
     this.requestRender();
   }
 
-  protected tick(): void {
-    if (this.state.ui.paused) return;
-    this.sample();
-    this.render();
-    this.schedule(this.options.rate.intervalMs);
-  }
-
-  private sample(): void {
-    const s = this.options.sampler.sample();
-    this.options.rate.record(s.stats.cpuMs);
-    const windowMs = this.options.windowMs ?? 10_000;
-    this.samples.push(s);
-    this.samples = this.samples.filter((x) => s.tMonoMs - x.tMonoMs <= windowMs);
-    if (s.cgroupPressure) this.cgroups = s.cgroupPressure;
-    for (const r of PSI_RESOURCES) {
-      const h = this.history[r];
-      h.push(judgedAvg10(s.pressure, r));
-      if (h.length > PSI_HISTORY_LENGTH) h.shift();
-    }
-  }
+  /** The feed keeps the time; the dashboard has no timer of its own. */
+  protected tick(): void {}
 
   protected render(): void {
     if (this.finished) return;
     this.cancelPendingRender();
-    const { rate } = this.options;
+    const { feed } = this.options;
+    const { rate } = feed;
     const { cols, rows } = this.surface.size();
     const composed = composeTopFrame(
       this.state,
       {
-        window: groupWindow(this.samples),
-        samples: this.samples,
-        cgroups: this.cgroups,
-        history: this.history,
+        window: groupWindow(feed.window),
+        samples: feed.window,
+        cgroups: feed.cgroups,
+        history: feed.psiHistory,
         hz: rate.hz,
         adaptive: this.options.adaptive,
         cpuShare: rate.cpuShare,
         budget: rate.budgetShare,
         threshold: this.options.threshold,
-        windowSeconds: Math.round((this.options.windowMs ?? 10_000) / 1000),
+        windowSeconds: Math.round(TOP_WINDOW_MS / 1000),
         host: this.host,
         hostError: this.hostError,
         message: this.message,

@@ -1,5 +1,4 @@
-import type { RateController } from '../../sample/machine/budget.js';
-import type { MachineSampler } from '../../sample/machine/types.js';
+import type { MachineFeed } from '../../sample/machine/feed.js';
 import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
 import type { DashboardExit } from '../loop.js';
@@ -7,8 +6,7 @@ import type { HostInfo } from '../panels/header.js';
 import { TopDashboard, type TopExit } from './dashboard.js';
 
 export interface TopScreenOptions {
-  readonly sampler: MachineSampler;
-  readonly rate: RateController;
+  readonly feed: MachineFeed;
   readonly adaptive: boolean;
   readonly threshold: number;
   /** The host line, read once after the first frame (by the CLI: the UI reads no files). */
