@@ -20,7 +20,6 @@ import { parseIo } from '../../src/parsers/io.js';
 import { parseDecimal, parseKeyValueLines } from '../../src/parsers/keyvalue.js';
 import { parseLimits } from '../../src/parsers/limits.js';
 import { parseMemTotalBytes } from '../../src/parsers/meminfo.js';
-import { parseMountinfo } from '../../src/parsers/mountinfo.js';
 import { parseInetSockets, parseUnixSockets } from '../../src/parsers/net.js';
 import { parseOsRelease } from '../../src/parsers/os-release.js';
 import { parsePressure } from '../../src/parsers/pressure.js';
@@ -60,7 +59,6 @@ const PARSERS: { name: string; parse: (text: string) => unknown; samples: string
   { name: 'key: value lines', parse: (t) => Object.fromEntries(parseKeyValueLines(t)), samples: [S.IO_CAT, S.STATUS_CAT] },
   { name: 'decimal', parse: (t) => parseDecimal(t, 'value'), samples: ['0', '-1', '18446744073709551615'] },
   { name: 'stat head', parse: parseStatHead, samples: [S.STAT_CAT, S.STAT_INIT, S.STAT_TRICKY_COMM, S.STAT_KWORKER] },
-  { name: 'mountinfo', parse: parseMountinfo, samples: ['30 25 0:26 / /sys/fs/cgroup/cpu rw,nosuid - cgroup cgroup rw,cpu\n36 35 98:0 /mnt1 /mnt\\0402 rw,noatime master:1 - ext3 /dev/root rw,errors=continue\n'] },
   { name: 'cgroup memory limit', parse: parseMemoryLimit, samples: ['max\n', '536870912\n'] },
   { name: 'cgroup flat-keyed', parse: parseFlatKeyed, samples: ['low 0\nhigh 12\nmax 3\noom 1\noom_kill 1\noom_group_kill 0\n', 'anon 1234\nfile 5678\n'] },
   { name: 'cgroup.controllers', parse: parseCgroupControllers, samples: ['cpuset cpu io memory pids\n', '\n'] },
