@@ -15,6 +15,8 @@ const LAYERS = [
   ['capture', '^src/capture/'],
   ['session', '^src/session/'],
   ['watch', '^src/watch/'],
+  // The exporter's state: the machine feed's samples aggregated over a window, verdicts of targets.
+  ['serve', '^src/serve/'],
   ['report', '^src/report/'],
   ['ui', '^src/(ui|metrics)/'],
   ['cli', '^src/cli/'],

@@ -50,7 +50,8 @@ const common = {
   // import() of an external (blessed) becomes require(): the bundle runs in a vm.Script,
   // which has no loader for dynamic import.
   supported: { 'dynamic-import': false },
-  external: ['blessed', 'blessed-contrib'],
+  // prom-client (serve, watch --listen) too: loaded from node_modules only by those commands.
+  external: ['blessed', 'blessed-contrib', 'prom-client'],
   plugins: [lazyChildProcess],
   logLevel: 'warning',
 };

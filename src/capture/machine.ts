@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCapture } from './fixture.js';
 import { commitPartial, createPartial } from './partial.js';
 import { RecordingProcFs, type RecordedSample } from './recording-procfs.js';
@@ -9,7 +8,9 @@ import { writeCaptureTree } from './write.js';
 import { errnoOf, UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { liveHostFacts } from '../readers/host.js';
-import { createProcFsMachineSampler } from '../sample/machine/sampler.js';
+import { RateController } from '../sample/machine/budget.js';
+import { MachineFeed } from '../sample/machine/feed.js';
+import { createMachineSampler } from '../sample/machine/sampler.js';
 import type { MachineSample } from '../sample/machine/types.js';
 
 export interface MachineCaptureOptions {
@@ -26,9 +27,10 @@ export interface MachineCaptureOptions {
 }
 
 /**
- * Record N whole-machine samples as a capture (same layout as a process capture, meta
- * `scope: "machine"`, `pid` 0): exactly the files the machine sampler read, through a
- * RecordingProcFs, so replay groups the same threads the same way.
+ * Record N whole-machine samples of the machine feed as a capture (same layout as a process
+ * capture, meta `scope: "machine"`, `pid` 0): exactly the files the machine sampler read,
+ * through a RecordingProcFs per sample, so replay groups the same threads the same way. Each
+ * sample lists the machine and reads every thread in full, so that each replays on its own.
  */
 export async function captureMachine(options: MachineCaptureOptions): Promise<{ dir: string; samples: MachineSample[] }> {
   const outDir = resolve(options.outDir);
@@ -36,17 +38,22 @@ export async function captureMachine(options: MachineCaptureOptions): Promise<{ 
   const live = createProcFs({ root: options.procRoot });
   const host = liveHostFacts(live);
   const recorded: RecordedSample[] = [];
-  const samples: MachineSample[] = [];
-  let tmp: string | null = null;
-  try {
-    for (let i = 0; i < options.samples; i++) {
-      if (i > 0) await sleep(options.intervalMs);
+  const sampler = createMachineSampler({ fs: live, arch: host.arch, pids: options.pids, excludePids: options.excludePids, cgroupPressureEveryMs: 0 });
+  const feed = new MachineFeed({
+    sampler,
+    rate: new RateController({ fixedHz: 1000 / options.intervalMs }),
+    windowMs: Infinity,
+    maxSamples: options.samples,
+    through: () => {
       const recorder = new RecordingProcFs(live);
       recorder.readText('sys/kernel/osrelease');
-      const sample = createProcFsMachineSampler(recorder, { arch: host.arch, pids: options.pids, excludePids: options.excludePids, cgroupPressureEveryMs: 0 }).sample();
-      recorded.push(recorder.finish(sample.tMonoMs, sample.tWallMs));
-      samples.push(sample);
-    }
+      return recorder;
+    },
+  });
+  feed.subscribe(({ sample, through }) => recorded.push(through.finish(sample.tMonoMs, sample.tWallMs)));
+  let tmp: string | null = null;
+  try {
+    const samples = [...(await feed.run())];
     tmp = createPartial(dirname(outDir), basename(outDir));
     writeCaptureTree(tmp, recorded, {
       pid: 0,
@@ -72,7 +79,8 @@ export function loadMachineCapture(dir: string): MachineSample[] {
   const capture = loadCapture(dir);
   if (capture.meta.scope !== 'machine') throw new UserError(`${dir} is a capture of one process (pid ${capture.meta.pid}), not of the whole machine`, 4);
   return capture.meta.samples.map((s, i) =>
-    createProcFsMachineSampler(capture.procFs(i), {
+    createMachineSampler({
+      fs: capture.procFs(i),
       arch: capture.meta.arch,
       cgroupPressureEveryMs: 0,
       clock: () => ({ tMonoMs: s.tMonoMs, tWallMs: s.tWallMs }),

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { ErrorsFile } from './format.js';
 import type { ReadResult } from '../procfs/errors.js';
 import { WrappedProcFs } from '../procfs/wrapped.js';
+import { listCgroups, readTaskFile, readTextPrefix, type TaskFile, type TextOrError, type TextPrefix } from '../procfs/procfs.js';
 import type { CgroupV1Controller } from '../procfs/cgroup-mounts.js';
 import type { Steps } from './steps.js';
 
@@ -75,6 +76,27 @@ export class RecordingProcFs extends WrappedProcFs {
     return this.record('proc', path, this.inner.listDir(path), (names) => ({ type: 'dir', names: [...names] }));
   }
 
+  /** The inner ProcFs's fast path (kept-open fds), recorded like any other read. */
+  readTaskFile(pid: number, tid: number, file: TaskFile): TextOrError {
+    const text = readTaskFile(this.inner, pid, tid, file);
+    const result: ReadResult<string> = typeof text === 'string' ? { ok: true, value: text } : { ok: false, error: text };
+    this.record('proc', `${pid}/task/${tid}/${file}`, result, (value) => ({ type: 'text', text: value }));
+    return text;
+  }
+
+  /** The head as read is what the capture holds: replay reads it as the whole file. */
+  readTextPrefix(path: string, maxBytes: number): ReadResult<TextPrefix> {
+    return this.record('proc', path, readTextPrefix(this.inner, path, maxBytes), (head) => ({ type: 'text', text: head.text }));
+  }
+
+  listCgroups(path: string): ReadResult<string[]> {
+    return this.record('cgroup', path, listCgroups(this.inner, path), (names) => ({ type: 'dir', names: [...names] }));
+  }
+
+  retainTasks(live: ReadonlySet<number>): void {
+    this.inner.retainTasks?.(live);
+  }
+
   /** Add a file that was not read through the sampler (the reduced cmdline). */
   addText(path: string, text: string): void {
     if (this.entries.has(`proc/${path}`)) return;
@@ -105,7 +127,8 @@ export function* recordedSampleSteps(sampleDir: string, sample: RecordedSample):
     const full = join(sampleDir, key);
     if (entry.type === 'dir') {
       mkdirSync(full, { recursive: true });
-      if (key.endsWith('/task')) for (const tid of entry.names) mkdirSync(join(full, tid), { recursive: true });
+      // A listing's entries are directories (tasks, child cgroups): present even when their files failed.
+      if (key.endsWith('/task') || key.startsWith('cgroup/')) for (const name of entry.names) mkdirSync(join(full, name), { recursive: true });
       // An fd directory only listed (how many fds a thread's or a child's table holds): replay
       // must list the same names. Entries read themselves are written as their links.
       else if (key.endsWith('/fd')) for (const name of entry.names) if (!sample.entries.has(`${key}/${name}`)) writeFileSync(join(full, name), '');

@@ -3,7 +3,7 @@ import { captureProcess, writeKeptCapture } from '../capture/capture.js';
 import { MemoryProcFs } from '../capture/memory-procfs.js';
 import { liveHostFacts } from '../readers/host.js';
 import { createProcFs } from '../procfs/procfs.js';
-import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
+import { keepOpenBudget, openFilesLimit } from '../readers/open-files.js';
 import { LiveSession } from '../session/live.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { LiveFeed } from '../ui/feeds.js';
@@ -37,7 +37,7 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
   requireTerminal(`proctriage triage ${given}`);
   if (options.interval >= SLOW_ENOUGH_FOR_NO_OPT_MS) setFlagsFromString('--no-opt');
   // Sampling every second: keep the per-task files open and read only what the view uses.
-  const live = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit())) });
+  const live = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit(createProcFs({ root: options.procRoot })))) });
   // The last two samples stay in memory: `c` after the process exited writes them.
   const fs = new MemoryProcFs(live);
   const { pid, note } = resolveProcessId(fs, given);

@@ -5,7 +5,8 @@ import { TOOL_VERSION } from '../version.js';
 import { writeFailure } from '../capture/partial.js';
 import { EXIT, printError, reported, reportError } from './errors.js';
 import { refuseWith } from './refuse.js';
-import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parseSampleCount, parseSampleIndex } from './options.js';
+import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parsePositiveNumber, parseSampleCount, parseSampleIndex } from './options.js';
+import { collectPids, DEFAULT_LISTEN, parseCgroupPath, parseListen, parseRegex } from './serve-options.js';
 import { CONDITION_FORMS } from '../watch/conditions.js';
 import { collectCondition, parseByteSize, parseSeconds } from '../watch/options.js';
 
@@ -131,6 +132,8 @@ Examples:
     .addOption(new Option('--cooldown <s>', 'seconds after a trigger before another may fire').argParser(parseSeconds('--cooldown', 86400)).default(60))
     .addOption(new Option('--max-captures <n>', 'keep at most n captures of this run; the oldest is deleted').argParser(parsePositiveInt('--max-captures', 1, 10_000)).default(20))
     .addOption(new Option('--max-bytes <size>', 'keep the captures of this run under this size on disk; the oldest are deleted').argParser(parseByteSize).default(1024 * 1024 * 1024, '1G'))
+    .addOption(new Option('--listen <addr>', 'serve the captures as Prometheus metrics here (HOST:PORT, [IPv6]:PORT, :PORT; e.g. 127.0.0.1:9809)').argParser(parseListen))
+    .option('--expose-paths', "with --listen: name the newest capture's directory in a label", false)
     .addOption(procRootOption())
     .addHelpText(
       'after',
@@ -150,6 +153,8 @@ Examples:
   proctriage watch 1234 --when 'threads:futex>=30' --when 'cpu>90' --capture /tmp/w --cooldown 300
   proctriage watch --when 'psi:io.full.avg10>20' --when 'psi:memory.some.total>100ms/s' --capture /tmp/w
   proctriage watch --when 'state:D>2s' --capture /tmp/w         any thread of the machine
+  proctriage watch --when 'state:D>2s' --capture /var/lib/proctriage --listen 127.0.0.1:9809
+                                                proctriage_watch_captures_total{condition} for Prometheus
   proctriage triage --replay /tmp/w/0001        the diagnosis at the trigger sample`,
     )
     .action(async (pid: number | undefined, opts) => {
@@ -264,6 +269,42 @@ Examples:
       refuseWith(cmd, 'replay', ['hz', 'duration', 'capture', 'pids', 'procRoot']);
       const { runSample } = await import('./sample.js');
       setExit(await runSample(opts));
+    });
+
+  program
+    .command('serve')
+    .description('a Prometheus exporter: what every thread waits on, PSI, accept queues and verdicts, on /metrics')
+    .addOption(new Option('--listen <addr>', 'HOST:PORT, [IPv6]:PORT or :PORT for every interface; port 0 picks a free one').argParser(parseListen).default(parseListen(DEFAULT_LISTEN), DEFAULT_LISTEN))
+    .addOption(new Option('--hz <n>', 'samples per second (default: as fast as --budget allows, from 1 to 10)').argParser(parseHz))
+    .addOption(new Option('--budget <percent>', 'CPU budget of sampling, % of one core').argParser(parsePercent).default(2))
+    .addOption(new Option('--window <s>', 'seconds of samples the averages are over (set it to your scrape interval)').argParser(parsePositiveNumber('--window', 1, 300)).default(15))
+    .addOption(new Option('--pid <pids>', 'give these processes a verdict (repeatable, comma-separated)').argParser(collectPids))
+    .addOption(new Option('--comm <regex>', 'give the processes whose comm matches a verdict').argParser(parseRegex))
+    .addOption(new Option('--cgroup <path>', 'give the processes of this cgroup and those below it a verdict').argParser(parseCgroupPath))
+    .addOption(new Option('--max-targets <n>', 'processes given a verdict at most (lowest pids first)').argParser(parsePositiveInt('--max-targets', 1, 100)).default(16))
+    .addOption(new Option('--verdict-interval <s>', 'seconds between two verdicts of a target (its rates are over this)').argParser(parsePositiveNumber('--verdict-interval', 1, 3600)).default(10))
+    .addOption(new Option('--max-groups <n>', 'process groups named in the wait metrics; the rest are summed as "(other)"').argParser(parsePositiveInt('--max-groups', 1, 1000)).default(30))
+    .option('--expose-addresses', 'label listening sockets with their local address, not only the port', false)
+    .addOption(thresholdOption())
+    .addOption(procRootOption())
+    .option('--cgroup-root <dir>', "the cgroup v2 mount (default: from /proc/self/mountinfo; in a container, the host's: /host/sys/fs/cgroup)")
+    .addHelpText(
+      'after',
+      `
+Serves the last window of samples: a scrape never samples. Binds 127.0.0.1 unless --listen says
+otherwise; exposes no command line, path or socket address (--expose-addresses adds listening
+addresses). Metrics, labels and alert rules: README "On a fleet". Stops on SIGTERM or SIGINT.
+
+Examples:
+  proctriage serve                                    http://127.0.0.1:9808/metrics
+  proctriage serve --listen :9808 --hz 1              every interface, one sample a second
+  proctriage serve --comm '^(nginx|postgres)$' --pid 1234
+  proctriage serve --proc-root /host/proc --cgroup-root /host/sys/fs/cgroup   in a container
+  curl -s localhost:9808/metrics | grep proctriage_average_active_threads`,
+    )
+    .action(async (opts) => {
+      const { runServe } = await import('./serve.js');
+      setExit(await runServe(opts));
     });
 
   return program;

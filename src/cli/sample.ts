@@ -1,8 +1,9 @@
 import { ownPids } from '../procfs/names.js';
 import { dirname, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanStalePartials } from '../capture/partial.js';
 import { groupWindow } from '../sample/machine/groups.js';
+import { RateController } from '../sample/machine/budget.js';
+import { MachineFeed } from '../sample/machine/feed.js';
 import { createMachineSampler } from '../sample/machine/sampler.js';
 import type { MachineSample } from '../sample/machine/types.js';
 import { machineWindowJson, renderMachineText } from '../report/machine.js';
@@ -27,24 +28,19 @@ export const KEEP_OPEN_FDS = 1 << 20;
 /** The process list is re-read at most this often; threads are sampled every tick. */
 export const LIST_EVERY_MS = 1000;
 
-/** Samples at `hz` for `durationMs` (at least one); a slow sample delays the next, it never overlaps. */
-export async function sampleWindow(hz: number, durationMs: number, procRoot: string, pids?: readonly number[]): Promise<MachineSample[]> {
-  const sampler = createMachineSampler({ procRoot, keepOpenFds: KEEP_OPEN_FDS, listEveryMs: LIST_EVERY_MS, cgroupPressureEveryMs: Infinity, pids, excludePids: ownPids(procRoot) });
-  const samples: MachineSample[] = [];
-  const interval = 1000 / hz;
-  const start = performance.now();
+/** Samples a run of `durationMs` at `hz` takes: one at the start and one each 1/hz before the end. */
+export function sampleCount(hz: number, durationMs: number): number {
+  return Math.max(1, Math.ceil(Math.round((durationMs * hz) / 1000 * 1e6) / 1e6));
+}
+
+/** Samples of the machine feed at `hz` for `durationMs` (at least one); a slow sample delays the next, it never overlaps. */
+export async function sampleWindow(hz: number, durationMs: number, procRoot: string, pids?: readonly number[]): Promise<readonly MachineSample[]> {
+  const sampler = createMachineSampler({ procRoot, keepOpenFds: KEEP_OPEN_FDS, listEveryMs: LIST_EVERY_MS, relistOnForks: true, incremental: true, cgroupPressureEveryMs: Infinity, pids, excludePids: ownPids(procRoot) });
   try {
-    for (let i = 0; ; i++) {
-      samples.push(sampler.sample());
-      const next = start + (i + 1) * interval;
-      if (next - start >= durationMs) break;
-      const wait = next - performance.now();
-      if (wait > 0) await sleep(wait);
-    }
+    return await MachineFeed.plain({ sampler, rate: new RateController({ fixedHz: hz }), windowMs: Infinity, maxSamples: sampleCount(hz, durationMs) }).run();
   } finally {
     sampler.close();
   }
-  return samples;
 }
 
 /** `sample --replay DIR`: the distribution over a machine capture's samples, as `sample` prints it live. */
@@ -72,7 +68,7 @@ export async function runSample(options: SampleOptions): Promise<number> {
         await (await import('../capture/machine.js')).captureMachine({
           procRoot: options.procRoot,
           outDir: options.capture,
-          samples: Math.max(1, Math.round(options.duration * options.hz)),
+          samples: sampleCount(options.hz, durationMs),
           intervalMs: 1000 / options.hz,
           pids: options.pids,
           excludePids: ownPids(options.procRoot),

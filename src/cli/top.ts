@@ -5,6 +5,7 @@ import { sampleMachineOnce } from '../sample/machine/parallel.js';
 import { machineSampleJson, renderMachineText } from '../report/machine.js';
 import { styleFor } from '../report/style.js';
 import { RateController } from '../sample/machine/budget.js';
+import { MachineFeed } from '../sample/machine/feed.js';
 import { createMachineSampler } from '../sample/machine/sampler.js';
 import { EXIT } from './errors.js';
 import { readHostInfo } from './host-info.js';
@@ -35,12 +36,15 @@ export async function runTopReplay(dir: string, threshold: number, intervalMs = 
   const samples = loadMachineCapture(dir);
   requireTerminal(`proctriage sample --replay ${dir}`);
   const { showTopDashboard } = await import('../ui/top/run.js');
-  const exit = await showTopDashboard({
-    replay: { samples, dir, intervalMs },
-    rate: new RateController({ fixedHz: 1000 / intervalMs }),
-    adaptive: false,
-    threshold,
-  });
+  const { TOP_WINDOW_MS } = await import('../ui/top/dashboard.js');
+  const { MachineReplayFeed } = await import('../sample/machine/replay-feed.js');
+  const feed = new MachineReplayFeed(samples, { windowMs: TOP_WINDOW_MS, intervalMs });
+  let exit;
+  try {
+    exit = await showTopDashboard({ feed, replay: { feed, dir }, adaptive: false, threshold });
+  } finally {
+    feed.stop();
+  }
   if ('error' in exit) throw exit.error;
   return 'code' in exit ? exit.code : EXIT.ok;
 }
@@ -55,16 +59,16 @@ export async function runTop(options: TopOptions): Promise<number> {
   if (options.once || options.json) return runOnce(options);
   requireTerminal('proctriage top --once');
   // Its own threads are left out: sampling would otherwise show as a running `node`.
-  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
+  const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, relistOnForks: true, incremental: true, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
+  const { TOP_WINDOW_MS } = await import('../ui/top/dashboard.js');
+  const feed = MachineFeed.plain({ sampler, rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }), windowMs: TOP_WINDOW_MS });
   const { ProcessGoneError } = await import('../sample/process-gone.js');
   let resume: TopResume | undefined;
   try {
     const { showTopDashboard } = await import('../ui/top/run.js');
-    const rate = new RateController({ budget: options.budget / 100, fixedHz: options.hz });
     for (;;) {
       const exit = await showTopDashboard({
-        sampler,
-        rate,
+        feed,
         adaptive: options.hz === undefined,
         threshold: options.threshold,
         hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
@@ -72,7 +76,9 @@ export async function runTop(options: TopOptions): Promise<number> {
       });
       if ('error' in exit) throw exit.error;
       if ('code' in exit) return exit.code;
-      // Enter on a process: attach takes over; its q or Esc brings top back at the same row.
+      // Enter on a process: attach takes over, the machine feed waits (its window and PSI history
+      // kept); attach's q or Esc brings top back at the same row.
+      feed.pause();
       const { runAttach } = await import('./attach.js');
       try {
         const code = await runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: tmpdir(), fromTop: true });
@@ -85,6 +91,7 @@ export async function runTop(options: TopOptions): Promise<number> {
       }
     }
   } finally {
+    feed.stop();
     sampler.close();
   }
 }

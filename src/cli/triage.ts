@@ -3,7 +3,7 @@ import { ProcessGoneError } from '../sample/process-gone.js';
 import type { Diagnosis } from '../diagnose/types.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
-import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
+import { keepOpenBudget, openFilesLimit } from '../readers/open-files.js';
 import { terminalSafeDeep } from '../report/terminal-safe.js';
 import { renderTextReport } from '../report/text.js';
 import { batched, writeJson } from '../report/json.js';
@@ -63,7 +63,7 @@ async function liveDiagnosis(given: number, options: TriageOptions): Promise<Dia
   requireProcRoot(options.procRoot);
   // Looks between the two samples re-read the same few files of every thread: keep them open,
   // within half the open-files budget (the machine-wide looks take a quarter).
-  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.floor(keepOpenBudget(openFilesLimit()) / 2) });
+  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.floor(keepOpenBudget(openFilesLimit(createProcFs({ root: '/proc', cgroupRoot: null }))) / 2) });
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
   const session = new LiveSession(fs, pid, { threshold: options.threshold, machine: true });

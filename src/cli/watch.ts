@@ -6,8 +6,11 @@ import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { needsProcess, type Condition } from '../watch/conditions.js';
 import { runWatch, type CaptureFailure, type CaptureReport, type WatchStatus } from '../watch/recorder.js';
+import { WatchTally } from '../watch/tally.js';
+import type { ListenAddress, MetricsServer } from '../metrics/server.js';
 import { EXIT } from './errors.js';
 import { requireProcRoot } from './proc-root.js';
+import { listenOrFail } from './listen.js';
 
 export interface WatchCliOptions {
   readonly when: readonly Condition[];
@@ -19,6 +22,21 @@ export interface WatchCliOptions {
   readonly maxCaptures: number;
   readonly maxBytes: number;
   readonly procRoot: string;
+  /** Serve the captures as metrics (`proctriage_watch_captures_total{condition}`, …) here. */
+  readonly listen?: ListenAddress;
+  /** With --listen: also name the newest capture's directory in a label. */
+  readonly exposePaths?: boolean;
+}
+
+/** `watch --listen`: the tally of captures on /metrics (prom-client and node:http loaded only then). */
+async function serveTally(listen: ListenAddress, exposePaths: boolean, tally: WatchTally): Promise<MetricsServer> {
+  const { Exposition } = await import('../metrics/exposition.js');
+  const { watchFamilies } = await import('../metrics/watch-metrics.js');
+  const { startMetricsServer } = await import('../metrics/server.js');
+  const exposition = new Exposition(watchFamilies({ exposePaths }), () => tally.state());
+  const server = await listenOrFail(listen, () => startMetricsServer(listen, 'watch', (accept) => exposition.render(accept)));
+  process.stderr.write(`proctriage watch: ${server.url}/metrics\n`);
+  return server;
 }
 
 /** `2026-11-24T05:01:02Z`: whole seconds are enough to find the moment in other logs. */
@@ -82,6 +100,8 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
   process.once('SIGTERM', stop);
   const captureDir = resolve(options.capture);
   prepareCaptureDir(captureDir);
+  const tally = new WatchTally(options.when.map((c) => c.text));
+  const server = options.listen ? await serveTally(options.listen, options.exposePaths === true, tally) : null;
   try {
     const result = await runWatch({
       fs: createProcFs({ root: options.procRoot }),
@@ -97,14 +117,17 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
       howMade: ['proctriage', ...argv].join(' '),
       signal: controller.signal,
       onCapture: (report) => {
+        tally.onCapture(report);
         clearHeartbeat();
         process.stdout.write(captureLine(report));
       },
       onCaptureFailed: (failure) => {
+        tally.onCaptureFailed(failure);
         clearHeartbeat();
         process.stderr.write(captureFailedLine(failure));
       },
       onTick: (status) => {
+        tally.onTick(status);
         if (!tty) return;
         process.stderr.write(`\r\x1b[K${heartbeat(status)}`);
         heartbeatShown = true;
@@ -119,6 +142,7 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
     if (tty) process.stderr.write(`proctriage: watch stopped (${summary})\n`);
     return EXIT.ok;
   } finally {
+    await server?.close();
     clearHeartbeat();
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);

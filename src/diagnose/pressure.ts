@@ -5,6 +5,7 @@ import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../readers/ty
 import type { PressureView, PsiReading } from './types.js';
 
 import { DEFAULT_CONTENTION_THRESHOLD } from './threshold.js';
+import { judgedLine } from '../kernel/psi.js';
 
 export { DEFAULT_CONTENTION_THRESHOLD };
 
@@ -22,8 +23,7 @@ function reading(resource: PsiResource, result: ReadResult<Pressure>, threshold:
     };
   }
   const { some, full } = result.value;
-  // irq pressure has only a `full` line: judge it on that.
-  const judged = some ?? full;
+  const judged = judgedLine(result.value);
   const recent = judged !== null && judged.avg10 > threshold;
   const intervalShare = some ? (interval?.some ?? null) : (interval?.full ?? null);
   return {

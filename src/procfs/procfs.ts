@@ -13,6 +13,11 @@ import { join, resolve as resolvePath } from 'node:path';
 import { CaptureWalker } from './capture-walk.js';
 import { errnoOf, fail, kindFromErrno, ok, type ReadError, type ReadErrorKind, type ReadResult } from './errors.js';
 import { CGROUP_V1_CONTROLLERS, cgroupV1MountsByController, isCgroupV1Controller, placeUnderV1Mount, visibleCgroupMounts, type CgroupMount, type CgroupV1Controller } from './cgroup-mounts.js';
+import { TaskFiles, type TaskFile, type TextOrError } from './task-files.js';
+import { readPrefix, type TextPrefix } from './prefix.js';
+
+export type { TaskFile, TextOrError } from './task-files.js';
+export type { TextPrefix } from './prefix.js';
 
 /**
  * The one object through which every reader sees `/proc`. Live, its root is `/proc`;
@@ -49,6 +54,43 @@ export interface ProcFs {
    * since the last sweep (their thread is gone or no longer looked at).
    */
   sweep?(): void;
+  /**
+   * Capability: read `<pid>/task/<tid>/<file>` on a machine sample's fast path (no path checks,
+   * fds kept open across samples where the live ProcFs was asked to). Without it, `readTaskFile`
+   * below reads the same path through `readText`.
+   */
+  readTaskFile?(pid: number, tid: number, file: TaskFile): TextOrError;
+  /** Capability: close the kept task fds of every tid not in `live` (the listing moved on). */
+  retainTasks?(live: ReadonlySet<number>): void;
+  /**
+   * Capability: at most `maxBytes` from the start of a file below the proc root, and whether that
+   * was all of it (a table that can be huge, such as net/tcp, read only as far as needed).
+   */
+  readTextPrefix?(path: string, maxBytes: number): ReadResult<TextPrefix>;
+  /** Capability: the child cgroups (directories) of a cgroup v2 directory (`''`: the root). */
+  listCgroups?(path: string): ReadResult<string[]>;
+  /** Release what the ProcFs keeps open (kept fds). */
+  close?(): void;
+}
+
+/** A task file through the fast path when the ProcFs has one, else through readText: every read goes through the ProcFs. */
+export function readTaskFile(fs: ProcFs, pid: number, tid: number, file: TaskFile): TextOrError {
+  if (fs.readTaskFile) return fs.readTaskFile(pid, tid, file);
+  const result = fs.readText(`${pid}/task/${tid}/${file}`);
+  return result.ok ? result.value : result.error;
+}
+
+/** The head of a file through the capability when the ProcFs has it, else the whole file (bounded) as its head. */
+export function readTextPrefix(fs: ProcFs, path: string, maxBytes: number): ReadResult<TextPrefix> {
+  if (fs.readTextPrefix) return fs.readTextPrefix(path, maxBytes);
+  const whole = fs.readText(path);
+  return whole.ok ? ok({ text: whole.value, complete: true }) : whole;
+}
+
+/** The child cgroups of a cgroup v2 directory, or why not (no cgroup v2, or a ProcFs that cannot list them). */
+export function listCgroups(fs: ProcFs, path: string): ReadResult<string[]> {
+  if (fs.listCgroups) return fs.listCgroups(path);
+  return fail({ kind: 'unsupported', path: `cgroup:${path}`, message: 'this view cannot list cgroup directories' });
 }
 
 /** No /proc text we read is near this; a bigger file is hostile or broken. */
@@ -185,6 +227,10 @@ class KeptFiles {
     }
   }
 
+  closeAll(): void {
+    for (const key of [...this.fds.keys()]) this.drop(key);
+  }
+
   sweep(): void {
     for (const [key, entry] of this.fds) {
       if (entry.used) entry.used = false;
@@ -223,6 +269,8 @@ export interface LiveProcFsOptions {
    * second); 0, the default, opens and closes every file. Call `sweep()` after each sample.
    */
   keepOpen?: number;
+  /** Keep up to this many fds of `readTaskFile` open across samples (a machine feed); default 0. */
+  keepTaskFiles?: number;
 }
 
 export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
@@ -245,11 +293,21 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
   };
   const readUnder = (base: string, path: string, maxBytes: number) => under(base, path, (full) => readBounded(full(), flags, maxBytes, true));
   const kept = options.keepOpen ? new KeptFiles(options.keepOpen) : null;
+  const tasks = new TaskFiles(root, options.keepTaskFiles ?? 0, (fd, fromStart) => readFdBounded(fd, DEFAULT_MAX_BYTES, fromStart, true));
+  const noCgroup = (path: string) => fail<never>({ kind: 'unsupported', path: `cgroup:${path}`, message: 'no cgroup v2 hierarchy is mounted' });
 
   return {
     mode: 'live',
     root,
     cgroupRoot,
+    readTaskFile: (pid, tid, file) => tasks.read(pid, tid, file),
+    retainTasks: (live) => tasks.retain(live),
+    readTextPrefix: (path, maxBytes) => under(root, path, (full) => readPrefix(full(), flags, maxBytes)),
+    listCgroups: (path) => (cgroupRoot === null ? noCgroup(path) : under(cgroupRoot, path, (full) => subdirectories(full()))),
+    close: () => {
+      tasks.close();
+      kept?.closeAll();
+    },
     readText: kept
       ? (path, maxBytes = DEFAULT_MAX_BYTES) => under(root, path, (full) => kept.read(full, path, flags, maxBytes))
       : (path, maxBytes = DEFAULT_MAX_BYTES) => readUnder(root, path, maxBytes),
@@ -257,9 +315,7 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
     readLink: (path) => under(root, path, (full) => readlinkSync(full())),
     listDir: (path) => under(root, path, (full) => readdirSync(full())),
     readCgroupText(path, maxBytes = DEFAULT_MAX_BYTES) {
-      if (cgroupRoot === null) {
-        return fail({ kind: 'unsupported', path: `cgroup:${path}`, message: 'no cgroup v2 hierarchy is mounted' });
-      }
+      if (cgroupRoot === null) return noCgroup(path);
       const result = kept ? under(cgroupRoot, path, (full) => kept.read(full, `cgroup:${path}`, flags, maxBytes)) : readUnder(cgroupRoot, path, maxBytes);
       return result.ok ? result : fail({ ...result.error, path: `cgroup:${path}`, kind: result.error.kind === 'vanished' ? 'unsupported' : result.error.kind });
     },
@@ -428,12 +484,34 @@ export function createFixtureProcFs(options: FixtureProcFsOptions): ProcFs {
         if (!st.isSymbolicLink()) return fail({ kind: 'malformed', path, message: 'expected a symlink in the capture' });
         return ok(readlinkSync(full));
       }),
+    listCgroups: (path) => {
+      const label = `cgroup:${path}`;
+      const rec = recordedFor(`cgroup/${path}`, label);
+      if (rec) return fail(rec);
+      if (!hasCgroup) return fail({ kind: 'unsupported', path: label, message: 'the capture holds no cgroup v2 files' });
+      const where = resolve('cgroup', path);
+      if ('error' in where) return fail(where.error);
+      if (where.st.isSymbolicLink()) return fail({ kind: 'io', path: label, message: 'is a symlink in the capture; refusing to follow' });
+      try {
+        return ok(subdirectories(where.full));
+      } catch (err) {
+        return fail(missingError('cgroup', label, err));
+      }
+    },
     listDir: (path) =>
       inArea('proc', path, (full, st) => {
         if (st.isSymbolicLink()) return fail({ kind: 'io', path, message: 'is a symlink in the capture; refusing to follow' });
         return ok(readdirSync(full));
       }),
   };
+}
+
+/** Names of the directories (never links) in a directory, sorted. */
+function subdirectories(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 }
 
 function safeIsDir(path: string): boolean {

@@ -73,3 +73,16 @@ export interface HostDescription {
   readonly distro: string | null;
   readonly kernelRelease: string | null;
 }
+
+/** How the machine groups processes into cgroups, as far as per-cgroup PSI goes. */
+export interface CgroupLayout {
+  /** The cgroup v2 root this ProcFs reads (null: none). */
+  readonly v2Root: string | null;
+  /** Child cgroups of the v2 root (0 when there is no v2 root or it cannot be listed). */
+  readonly v2Children: number;
+  /** cgroup v1 controllers mounted (from `self/mountinfo`): they have no PSI files. */
+  readonly v1Controllers: readonly string[];
+}
+
+/** Why there is no per-cgroup PSI. */
+export type CgroupPressureGap = 'no-cgroup' | 'cgroup-v1-only' | 'cgroup-v2-empty';

@@ -1,6 +1,7 @@
 import { groupRank } from '../sample/machine/groups.js';
 import type { Group, MachineSample, MachineWindow } from '../sample/machine/types.js';
 import { PSI_RESOURCES, type PressureSet } from '../readers/types.js';
+import { judgedAvg10Of } from '../kernel/psi.js';
 import { padEnd } from './format.js';
 import type { Style } from './style.js';
 import { terminalSafe } from './terminal-safe.js';
@@ -8,10 +9,8 @@ import { terminalSafe } from './terminal-safe.js';
 /** PSI `some avg10` per resource (irq: `full`), or why it is missing: one line of text. */
 export function pressureLine(pressure: PressureSet): string {
   return PSI_RESOURCES.map((r) => {
-    const p = pressure[r];
-    if (!p.ok) return `${r} n/a`;
-    const line = r === 'irq' ? p.value.full : p.value.some;
-    return line ? `${r} ${line.avg10.toFixed(1)}%` : `${r} n/a`;
+    const avg10 = judgedAvg10Of(pressure[r]);
+    return avg10 === null ? `${r} n/a` : `${r} ${avg10.toFixed(1)}%`;
   }).join('  ');
 }
 

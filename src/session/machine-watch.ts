@@ -2,7 +2,8 @@ import { ownPids } from '../procfs/names.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { MachineLooks, machineUse, readAllCounters, type CountersSnapshot, type MachineUse } from '../sample/culprits.js';
 import { createMachineSampler, type MachineSamplerCore } from '../sample/machine/sampler.js';
-import { keepOpenBudget, openFilesLimit } from '../sample/machine/source.js';
+import { keepOpenBudget, openFilesLimit } from '../readers/open-files.js';
+import { createProcFs } from '../procfs/procfs.js';
 
 /** How often, and how dearly, the whole machine is looked at while one process is measured. */
 export interface MachineWatchRate {
@@ -49,7 +50,7 @@ export class MachineWatch {
   maybeLook(tMonoMs: number): void {
     if (this.counters === null || tMonoMs < this.nextLookAt) return;
     this.sampler ??= createMachineSampler({ procRoot: this.fs.root, // A quarter of the open-files budget: the process's own looks keep theirs open too (cli/triage.ts).
-      keepOpenFds: Math.floor(keepOpenBudget(openFilesLimit(this.fs.root)) / 4), listEveryMs: 1000, cgroupPressureEveryMs: Infinity, excludePids: [...this.exclude] });
+      keepOpenFds: Math.floor(keepOpenBudget(openFilesLimit(createProcFs({ root: '/proc', cgroupRoot: null }))) / 4), listEveryMs: 1000, cgroupPressureEveryMs: Infinity, excludePids: [...this.exclude] });
     const sample = this.sampler.sample();
     this.looks.add(sample);
     this.nextLookAt = tMonoMs + Math.max(this.rate.minIntervalMs, sample.stats.cpuMs / this.rate.duty);

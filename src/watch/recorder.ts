@@ -10,7 +10,10 @@ import type { Sample } from '../sample/types.js';
 import type { HostFacts } from '../readers/types.js';
 import { liveHostFacts } from '../readers/host.js';
 import { processVanished } from '../sample/sampler.js';
-import { createProcFsMachineSampler, type MachineSamplerCore } from '../sample/machine/sampler.js';
+import { createMachineSampler } from '../sample/machine/sampler.js';
+import { RateController } from '../sample/machine/budget.js';
+import { MachineFeed } from '../sample/machine/feed.js';
+import type { MachineSample } from '../sample/machine/types.js';
 import { BackgroundCaptureWriter, type WatchCaptureInput } from './capture-writer.js';
 import { firstHit, needsWaitKinds, trackStates, type Condition, type HeldStates, type Hit, type WatchFrame } from './conditions.js';
 import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
@@ -151,36 +154,6 @@ function describeScenario(report: Pick<CaptureReport, 'hit' | 'triggerWallMs' | 
   return `proctriage watch: --when ${report.hit.condition.text} held at ${new Date(report.triggerWallMs).toISOString()} (${report.hit.summary}; value ${Number(report.hit.value.toFixed(3))}); ${who}; --before ${opts.beforeMs / 1000} s, --after ${opts.afterMs / 1000} s, --interval ${opts.intervalMs} ms`;
 }
 
-/** A ProcFs that reads through whichever ProcFs is current: the machine sampler keeps its state across ticks, the recorder changes each tick. */
-class SwitchingProcFs implements ProcFs {
-  readonly mode = 'live' as const;
-  constructor(public current: ProcFs) {}
-  get root(): string {
-    return this.current.root;
-  }
-  get cgroupRoot(): string | null {
-    return this.current.cgroupRoot;
-  }
-  readText(path: string, maxBytes?: number): ReturnType<ProcFs['readText']> {
-    return this.current.readText(path, maxBytes);
-  }
-  readLink(path: string): ReturnType<ProcFs['readLink']> {
-    return this.current.readLink(path);
-  }
-  listDir(path: string): ReturnType<ProcFs['listDir']> {
-    return this.current.listDir(path);
-  }
-  readCgroupText(path: string, maxBytes?: number): ReturnType<ProcFs['readCgroupText']> {
-    return this.current.readCgroupText(path, maxBytes);
-  }
-  get cgroupV1Roots(): ProcFs['cgroupV1Roots'] {
-    return this.current.cgroupV1Roots;
-  }
-  readCgroupV1Text(...args: Parameters<ProcFs['readCgroupV1Text']>): ReturnType<ProcFs['readCgroupV1Text']> {
-    return this.current.readCgroupV1Text(...args);
-  }
-}
-
 /** What one tick of sampling saw; `gone` when the watched process exited or its pid was reused. */
 type TickResult = { readonly frame: WatchFrame; readonly tWallMs: number; readonly comm: string | null } | { readonly gone: Sample };
 
@@ -207,30 +180,27 @@ class ProcessTicker {
   }
 }
 
-/** Without a PID: every thread of the machine through the machine sampler (its reads are recorded too). */
-class MachineTicker {
-  private readonly through: SwitchingProcFs;
-  private readonly sampler: MachineSamplerCore;
-  constructor(
-    fs: ProcFs,
-    private readonly host: HostFacts,
-  ) {
-    this.through = new SwitchingProcFs(fs);
-    // proctriage's own threads would show as a running node in every sample.
-    this.sampler = createProcFsMachineSampler(this.through, { arch: host.arch, cgroupPressureEveryMs: Infinity, excludePids: ownPids(fs.root) });
-  }
+/**
+ * Without a PID: every thread of the machine, from the machine feed, read through this tick's
+ * recorder (so its files are in the capture). Each sample lists the machine and reads every
+ * thread in full: any sample may be the first of a capture, which must hold all it shows.
+ */
+function machineFeed(fs: ProcFs, host: HostFacts, intervalMs: number): MachineFeed<RecordingProcFs> {
+  // proctriage's own threads would show as a running node in every sample.
+  const sampler = createMachineSampler({ fs, arch: host.arch, cgroupPressureEveryMs: Infinity, excludePids: ownPids(fs.root) });
+  return new MachineFeed({ sampler, rate: new RateController({ fixedHz: 1000 / intervalMs }), windowMs: 0, through: () => newRecorder(fs) });
+}
 
-  tick(rec: RecordingProcFs): TickResult {
-    this.through.current = rec;
-    const tMonoMs = monotonicMs();
-    const m = this.sampler.sample();
-    const threads = m.threads.map((t) => ({ pid: t.pid, tid: t.tid, comm: t.comm, state: t.state, kind: t.wait.kind }));
-    return { frame: { tMonoMs, pressure: m.pressure, threads, cpuTicks: null, clockTicksPerSecond: this.host.clockTicksPerSecond }, tWallMs: m.tWallMs, comm: null };
-  }
 
-  close(): void {
-    this.sampler.close();
-  }
+function machineTick(sample: MachineSample, host: HostFacts): TickResult {
+  const threads = sample.threads.map((t) => ({ pid: t.pid, tid: t.tid, comm: t.comm, state: t.state, kind: t.wait.kind }));
+  return { frame: { tMonoMs: monotonicMs(), pressure: sample.pressure, threads, cpuTicks: null, clockTicksPerSecond: host.clockTicksPerSecond }, tWallMs: sample.tWallMs, comm: null };
+}
+
+function newRecorder(fs: ProcFs): RecordingProcFs {
+  const rec = new RecordingProcFs(fs);
+  rec.readText('sys/kernel/osrelease');
+  return rec;
 }
 
 /**
@@ -248,7 +218,6 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
   const ring = new Ring<RecordedSample>(ringCapacity(opts.beforeMs, opts.intervalMs));
   const wantAfter = afterCount(opts.afterMs, opts.intervalMs);
   const processTicker = new ProcessTicker(opts.fs, host, needsWaitKinds(opts.conditions));
-  const machineTicker = opts.pid === null ? new MachineTicker(opts.fs, host) : null;
   const writer = new BackgroundCaptureWriter({
     parent: opts.captureDir,
     scope: opts.pid === null ? 'machine' : 'process',
@@ -283,71 +252,100 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
       });
   };
 
+  /** One tick: conditions, the ring, the capture being collected. `exited` when the watched process is gone. */
+  const onTick = (rec: RecordingProcFs, tick: TickResult, t0: number): 'exited' | null => {
+    if ('gone' in tick) {
+      const stat = tick.gone.process.stat;
+      if (samples === 0) throw new ProcessGoneError(opts.pid!, false, stat.ok ? { kind: 'vanished', path: String(opts.pid), message: 'exited' } : stat.error);
+      return 'exited';
+    }
+    const frame = tick.frame;
+    if (tick.comm !== null) comm = tick.comm;
+    if (samples === 0) checkPressureAvailable(opts.conditions, frame);
+    samples++;
+    held = trackStates(held, frame);
+    const armed = !pending && frame.tMonoMs >= armedAtMs && writer.backlog < MAX_WRITE_BACKLOG;
+    const hit: Hit | null = armed ? firstHit(opts.conditions, previous, frame, held) : null;
+    // Machine scope: from the trigger on, also read the process the condition points at in full.
+    const focus: number | null = opts.pid === null ? (pending?.focus ?? hit?.pid ?? null) : null;
+    let focusComm: string | null = null;
+    if (focus !== null) {
+      const focused = processTicker.tick(rec, focus);
+      focusComm = 'gone' in focused ? null : focused.comm;
+    }
+    const recorded = rec.finish(frame.tMonoMs, tick.tWallMs);
+    ring.push(recorded);
+
+    if (pending) {
+      pending.after.push(recorded);
+    } else if (hit) {
+      const who: string = opts.pid !== null ? comm : (focusComm ?? (focus !== null ? '?' : 'machine'));
+      pending = { before: ring.toArray(), after: [], hit, triggerWallMs: tick.tWallMs, focus, comm: who };
+      armedAtMs = frame.tMonoMs + opts.cooldownMs;
+    }
+    if (pending && pending.after.length >= wantAfter) {
+      finish(pending, false);
+      pending = null;
+    }
+    previous = frame;
+    const now = monotonicMs();
+    opts.onTick?.({ samples, captures: writer.captures, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, writing: writer.backlog, lastTickMs: now - t0 });
+    return null;
+  };
+
   const end = async (reason: WatchResult['reason'], message: string): Promise<WatchResult> => {
-    machineTicker?.close();
     if (pending) finish(pending, true);
     await writer.drain();
     return { reason, message, samples, captures: writer.captures };
   };
 
   try {
-    let next = monotonicMs();
-    while (!opts.signal.aborted) {
-      const t0 = monotonicMs();
-      const rec = new RecordingProcFs(opts.fs);
-      rec.readText('sys/kernel/osrelease');
-      const tick = opts.pid !== null ? processTicker.tick(rec, opts.pid) : machineTicker!.tick(rec);
-      if ('gone' in tick) {
-        const stat = tick.gone.process.stat;
-        if (samples === 0) throw new ProcessGoneError(opts.pid!, false, stat.ok ? { kind: 'vanished', path: String(opts.pid), message: 'exited' } : stat.error);
-        return end('exited', `process ${opts.pid} exited`);
-      }
-      const frame = tick.frame;
-      if (tick.comm !== null) comm = tick.comm;
-      if (samples === 0) checkPressureAvailable(opts.conditions, frame);
-      samples++;
-      held = trackStates(held, frame);
-      const armed = !pending && frame.tMonoMs >= armedAtMs && writer.backlog < MAX_WRITE_BACKLOG;
-      const hit: Hit | null = armed ? firstHit(opts.conditions, previous, frame, held) : null;
-      // Machine scope: from the trigger on, also read the process the condition points at in full.
-      const focus: number | null = opts.pid === null ? (pending?.focus ?? hit?.pid ?? null) : null;
-      let focusComm: string | null = null;
-      if (focus !== null) {
-        const focused = processTicker.tick(rec, focus);
-        focusComm = 'gone' in focused ? null : focused.comm;
-      }
-      const recorded = rec.finish(frame.tMonoMs, tick.tWallMs);
-      ring.push(recorded);
-
-      if (pending) {
-        pending.after.push(recorded);
-      } else if (hit) {
-        const who: string = opts.pid !== null ? comm : (focusComm ?? (focus !== null ? '?' : 'machine'));
-        pending = { before: ring.toArray(), after: [], hit, triggerWallMs: tick.tWallMs, focus, comm: who };
-        armedAtMs = frame.tMonoMs + opts.cooldownMs;
-      }
-      if (pending && pending.after.length >= wantAfter) {
-        finish(pending, false);
-        pending = null;
-      }
-      previous = frame;
-      const now = monotonicMs();
-      opts.onTick?.({ samples, captures: writer.captures, cooldownLeftMs: Math.max(0, armedAtMs - now), collecting: pending !== null, writing: writer.backlog, lastTickMs: now - t0 });
-
-      // Fixed cadence; a tick that overran its slot skips to the next one instead of bunching up.
-      next += opts.intervalMs;
-      if (next < now) next = now + opts.intervalMs - ((now - next) % opts.intervalMs);
-      try {
-        await sleep(next - now, undefined, { signal: opts.signal });
-      } catch {
-        break; // aborted
-      }
-    }
+    if (opts.pid === null) await watchMachine(opts, host, onTick);
+    else if ((await watchProcess(opts, (rec) => processTicker.tick(rec, opts.pid!), onTick)) === 'exited') return end('exited', `process ${opts.pid} exited`);
   } catch (err) {
     // A tick that failed: what was queued is still written before the error goes on up.
-    machineTicker?.close();
     await writer.drain().catch(() => undefined);
     throw err;
   }
   return end('stopped', 'stopped');
+}
+
+type OnTick = (rec: RecordingProcFs, tick: TickResult, t0: number) => 'exited' | null;
+
+/** With a PID: a tick every `intervalMs` at a fixed cadence (a tick that overran its slot skips to the next one). */
+async function watchProcess(opts: WatchOptions, read: (rec: RecordingProcFs) => TickResult, onTick: OnTick): Promise<'exited' | 'stopped'> {
+  let next = monotonicMs();
+  while (!opts.signal.aborted) {
+    const t0 = monotonicMs();
+    const rec = newRecorder(opts.fs);
+    if (onTick(rec, read(rec), t0) === 'exited') return 'exited';
+    const now = monotonicMs();
+    next += opts.intervalMs;
+    if (next < now) next = now + opts.intervalMs - ((now - next) % opts.intervalMs);
+    try {
+      await sleep(next - now, undefined, { signal: opts.signal });
+    } catch {
+      break; // aborted
+    }
+  }
+  return 'stopped';
+}
+
+/** Without a PID: a tick per sample of the machine feed, until the signal aborts or a tick fails. */
+async function watchMachine(opts: WatchOptions, host: HostFacts, onTick: OnTick): Promise<void> {
+  const feed = machineFeed(opts.fs, host, opts.intervalMs);
+  feed.subscribe(({ sample, through }) => {
+    onTick(through, machineTick(sample, host), monotonicMs() - sample.stats.wallMs);
+  });
+  const stop = () => feed.stop();
+  opts.signal.addEventListener('abort', stop, { once: true });
+  try {
+    if (!opts.signal.aborted) {
+      feed.start();
+      await feed.done;
+    }
+  } finally {
+    opts.signal.removeEventListener('abort', stop);
+    feed.stop();
+  }
 }

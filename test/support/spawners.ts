@@ -907,6 +907,43 @@ export function spawnShortLived(ms: number, opts: SpawnOptions = {}): Promise<Sh
   });
 }
 
+export interface Stuck extends Spawned {
+  /** The mutex word the lock queue waits on. */
+  futexAddr: bigint;
+  /** The thread in D state (a vfork parent); related.child is its paused child. */
+  dStateTid: number;
+}
+
+/**
+ * One process, named `name` (every thread and the child too), stuck in two ways: n threads
+ * queued on one mutex the main thread holds while it sleeps (a lock queue), and one thread in
+ * D state, the parent of a vfork() whose child pauses and never execs.
+ * /proc on 6.18: each waiter S, wchan futex_do_wait, syscall `202 <&mutex> 0x80 0x2 …`; the
+ * vfork thread D, wchan kernel_clone (wait_for_vfork_done where it is not inlined), syscall 58
+ * (vfork), stack kernel_clone ← __do_sys_vfork; main S hrtimer_nanosleep; the child S in pause.
+ * waitingTids: the n waiters.
+ */
+export function spawnStuck(name: string, n: number, opts: SpawnOptions = {}): Promise<Stuck> {
+  return scenario('spawnStuck', opts, async (sc) => {
+    positiveInt(sc.label, 'thread count', n);
+    if (!/^[A-Za-z0-9_-]{1,15}$/.test(name)) throw new Error(`${sc.label}: name must be 1 to 15 letters, digits, - or _, got ${JSON.stringify(name)}`);
+    const proc = await sc.launch(await program('stuck'), [name, String(n)], { stdout: true });
+    const match = await sc.line(proc, /^ready main=(\d+) addr=(0x[0-9a-f]+) vfork=(\d+) tids=([\d,]+)$/);
+    const vfork = Number(match[3]);
+    const tids = (match[4] ?? '').split(',').map(Number);
+    await sc.state(`${n} threads queued on the mutex and one in D state (vfork)`, () =>
+      firstMismatch(
+        mismatch(proc.pid, tids, { state: 'S', wchan: WCHAN.futex, comm: name }),
+        mismatch(proc.pid, [vfork], { state: 'D', comm: name }),
+        mismatch(proc.pid, [proc.pid], sleeping(name)),
+      ),
+    );
+    const child = childrenOf(proc.pid).find((c) => c.comm === name);
+    const related: Record<string, number> = child ? { child: child.tid } : {};
+    return sc.handle({ pid: proc.pid, waitingTids: tids, related, futexAddr: BigInt(match[2] ?? '0x0'), dStateTid: vfork });
+  });
+}
+
 /** Stops every live handle from any scenario (for afterAll). */
 export async function stopAll(): Promise<void> {
   const reg = registry();

@@ -8,10 +8,8 @@ import { parseStack } from '../../parsers/stack.js';
 import { parseSyscall } from '../../parsers/syscall.js';
 import { parseWchan } from '../../parsers/wchan.js';
 import { fail, ok, ParseError, type ReadError, type ReadResult } from '../../procfs/errors.js';
+import type { TextOrError } from '../../procfs/procfs.js';
 import type { MachineWait } from './types.js';
-
-/** A file's text, or why it could not be read. */
-export type TextOrError = string | ReadError;
 
 /** What was read of one thread; `stack` is read later, only when `needsStack` says so. */
 export interface ThreadTexts {

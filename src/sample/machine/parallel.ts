@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Worker } from 'node:worker_threads';
-import { createProcFs } from '../../procfs/procfs.js';
+import { createProcFs, type ProcFs } from '../../procfs/procfs.js';
 import { createMachineSampler, type MachineSamplerCore, type Task } from './sampler.js';
 import type { MachineSample, MachineThread } from './types.js';
 
@@ -70,10 +70,9 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const times = { tMonoMs: t0, tWallMs: Date.now() };
-    const opens0 = sampler.opens;
-    const tasks = sampler.listTasks();
+    const tasks = sampler.listTasks(undefined, { leaderStat: true });
     const threadCount = tasks.reduce((n, t) => n + t.tids.length, 0);
-    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && (options.idleCpus ?? (() => idleCpus(options.procRoot)))() >= 1;
+    const useWorker = options.workerScript !== undefined && threadCount >= (options.minThreadsForWorker ?? PARALLEL_MIN_THREADS) && (options.idleCpus ?? (() => idleCpus(createProcFs({ root: options.procRoot, cgroupRoot: null }))))() >= 1;
     const control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
     // Loaded only when used: most machines are below the threshold.
     const helper = useWorker ? startWorker((await import('node:worker_threads')).Worker, options.workerScript!, { procRoot: options.procRoot, tasks, control: control.buffer as SharedArrayBuffer }) : null;
@@ -83,15 +82,14 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
     }
 
     const byTask = new Map<number, readonly MachineThread[]>();
-    const tally = { vanished: 0, stacksRead: 0 };
+    const tally = { vanished: 0, stacksRead: 0, filesRead: 0 };
     const readTask = (index: number): void => {
-      const out: MachineThread[] = [];
-      sampler.sampleTask(tasks[index]!, out, tally);
-      byTask.set(index, out);
+      const read = sampler.readTask(tasks[index]!);
+      addTally(tally, read);
+      byTask.set(index, read.threads);
     };
     forEachClaimed(control, tasks.length, readTask);
 
-    let workerFiles = 0;
     let readers = 1;
     if (helper !== null) {
       if (Atomics.compareExchange(control, JOINED, NOT_YET, LOCKED_OUT) === NOT_YET) {
@@ -99,15 +97,12 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
       } else {
         const result = await helper.result;
         for (const [index, threads] of result?.byTask ?? []) byTask.set(index, threads);
-        tally.vanished += result?.vanished ?? 0;
-        tally.stacksRead += result?.stacksRead ?? 0;
-        workerFiles = result?.filesRead ?? 0;
+        if (result) addTally(tally, result);
         if (result?.joined === true && result.byTask.length > 0) readers = 2;
         // A worker that died mid-way: read what it claimed and did not return.
         for (let i = 0; i < tasks.length; i++) if (!byTask.has(i)) readTask(i);
       }
     }
-    const filesRead = sampler.opens - opens0 + workerFiles;
 
     const threads: MachineThread[] = [];
     let processes = 0;
@@ -116,7 +111,7 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
       if (read.length > 0) processes++;
       for (const thread of read) threads.push(thread);
     }
-    return sampler.finish({ t0, cpu0, times, threads, processes, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead, listRefreshed: true, readers });
+    return sampler.finish({ t0, cpu0, times, threads, processes, ...tally, unchanged: 0, listRefreshed: true, readers });
   } finally {
     sampler.close();
   }
@@ -127,11 +122,12 @@ export async function sampleMachineOnce(options: OnceOptions): Promise<MachineSa
  * one among them). On a busy machine a worker would only queue behind the others and add its
  * start-up to the wait.
  */
-export function idleCpus(procRoot: string): number {
+export function idleCpus(fs: ProcFs): number {
   // A proc root without loadavg (a capture): assume only this task runs.
-  const text = createProcFs({ root: procRoot, cgroupRoot: null }).readText('loadavg');
-  const match = text.ok ? /^\S+ \S+ \S+ (\d+)\//.exec(text.value) : null;
-  return availableParallelism() - Math.max(1, match ? Number(match[1]) : 1);
+  const loadavg = fs.readText('loadavg');
+  const match = loadavg.ok ? /^\S+ \S+ \S+ (\d+)\//.exec(loadavg.value) : null;
+  const runnable = match ? Number(match[1]) : 1;
+  return availableParallelism() - Math.max(1, runnable);
 }
 
 interface Helper {
@@ -155,6 +151,14 @@ function startWorker(WorkerClass: typeof Worker, script: string, work: WorkerTas
   return { worker, result };
 }
 
+type Tally = { vanished: number; stacksRead: number; filesRead: number };
+
+function addTally(into: Tally, add: Tally): void {
+  into.vanished += add.vanished;
+  into.stacksRead += add.stacksRead;
+  into.filesRead += add.filesRead;
+}
+
 /** Claim task indexes from the shared counter until none is left (both sides share it). */
 function forEachClaimed(control: Int32Array, count: number, each: (index: number) => void): void {
   for (let i = Atomics.add(control, NEXT, 1); i < count; i = Atomics.add(control, NEXT, 1)) each(i);
@@ -171,14 +175,13 @@ export function runSampleWorker(work: WorkerTasks, send: (result: WorkerResult) 
   // on a worker that came too late to find one.
   let sampler = null as MachineSamplerCore | null;
   const byTask: Array<readonly [number, readonly MachineThread[]]> = [];
-  const tally = { vanished: 0, stacksRead: 0 };
+  const tally = { vanished: 0, stacksRead: 0, filesRead: 0 };
   forEachClaimed(control, work.tasks.length, (i) => {
     sampler ??= createMachineSampler({ procRoot: work.procRoot, cgroupPressureEveryMs: Infinity });
-    const out: MachineThread[] = [];
-    sampler.sampleTask(work.tasks[i]!, out, tally);
-    byTask.push([i, out]);
+    const read = sampler.readTask(work.tasks[i]!);
+    addTally(tally, read);
+    byTask.push([i, read.threads]);
   });
-  const filesRead = sampler?.opens ?? 0;
   sampler?.close();
-  send({ joined: true, byTask, vanished: tally.vanished, stacksRead: tally.stacksRead, filesRead });
+  send({ joined: true, byTask, ...tally });
 }

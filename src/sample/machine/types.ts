@@ -1,5 +1,6 @@
 import type { WaitClassification, WaitKind } from '../../kernel/wait-kinds.js';
 import type { PressureSet } from '../../readers/types.js';
+import type { ProcFs } from '../../procfs/procfs.js';
 
 /**
  * The whole machine, one instant: every thread of every process and what it waits on.
@@ -29,6 +30,13 @@ export interface MachineThread {
   readonly state: string;
   readonly isKernelThread: boolean;
   readonly wait: MachineWait;
+  /**
+   * Incremental sampling only: the monotonic ms of the sample that last read this thread after
+   * it ran; it has not run since, so it has been in this state and wait at least that long.
+   */
+  readonly stillSinceMs?: number;
+  /** With `lockWords`: the futex word it is queued on when it waits with a lock op (a mutex). */
+  readonly lockWord?: string;
 }
 
 /** PSI of one top-level cgroup v2 directory, e.g. `system.slice`. */
@@ -53,6 +61,8 @@ export interface MachineSampleStats {
   readonly cpuMs: number;
   /** Whether the process (task) list was re-read in this sample or reused from an earlier one. */
   readonly listRefreshed: boolean;
+  /** Incremental sampling: threads whose `schedstat` showed they had not run, so only it was read. */
+  readonly unchanged?: number;
   /**
    * Threads that read this sample: 2 when `top --once` shared it with a worker thread (big
    * machines only), else 1. Absent in captures made before it existed.
@@ -110,6 +120,19 @@ export interface MachineSamplerOptions {
   readonly procRoot?: string;
   /** Re-list processes and threads only when this many ms have passed since the last listing (default 0: every sample). */
   readonly listEveryMs?: number;
+  /**
+   * Re-list only when a task was created since the last listing: the fork count (`processes` in
+   * /proc/stat, global to every pid namespace) moved. Exits need no listing: their reads fail.
+   */
+  readonly relistOnForks?: boolean;
+  /**
+   * Read a thread's `schedstat` first; when it is as it was at the last sample the thread has
+   * not run, so its state and wait cannot have changed, and nothing else of it is read again
+   * (see `sampler.ts`). Off for recorded samples: each must hold all it shows.
+   */
+  readonly incremental?: boolean;
+  /** Read the syscall of futex waiters to name the word of a lock queue (`MachineThread.lockWord`). */
+  readonly lockWords?: boolean;
   /** Keep per-thread fds open across samples, within this many (default 0: open, read, close). */
   readonly keepOpenFds?: number;
   /** Read top-level cgroup PSI at most this often (default 1000 ms; 0: every sample; Infinity: never). */
@@ -129,7 +152,8 @@ export interface MachineSamplerOptions {
 }
 
 export interface MachineSampler {
-  sample(): MachineSample;
+  /** One sample; `through` wraps the sampler's own ProcFs for this sample (a recorder). */
+  sample(through?: ProcFs): MachineSample;
   /** Closes any fds kept open. */
   close(): void;
 }

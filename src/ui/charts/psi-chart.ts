@@ -1,5 +1,6 @@
 import type { Diagnosis, PressureView, PsiReading } from '../../diagnose/types.js';
 import type { PsiResource } from '../../readers/types.js';
+import { PSI_HISTORY_LENGTH } from '../../sample/machine/feed.js';
 import { agoLabels, type ChartColor, type ChartSeries, type LineChart } from './model.js';
 
 /** avg10 of `some` and `full` for one resource; null where the kernel has no such line. */
@@ -17,8 +18,8 @@ export interface PsiPoint {
   readonly cgroup: PsiValues | null;
 }
 
-/** Points of history kept: four minutes at one sample a second. */
-export const PSI_HISTORY_LENGTH = 240;
+/** Points of history kept: four minutes at one sample a second (the machine feed keeps as many). */
+export { PSI_HISTORY_LENGTH };
 
 function pair(r: PsiReading | undefined): PsiPair | null {
   if (!r || r.unavailable) return null;

@@ -1,5 +1,6 @@
 import type { Diagnosis, PressureView, PsiReading } from '../../diagnose/types.js';
 import type { PsiResource } from '../../readers/types.js';
+import { judgedAvg10 } from '../../kernel/psi.js';
 import { judged as judgedPair, type PsiPoint } from '../charts/psi-chart.js';
 import { sparkline as spark, thresholdBar } from '../charts/sparkline.js';
 import { fitPanel, line, seg, type Line, type PanelModel, type Segment, type Size, type Tone } from '../text.js';
@@ -9,7 +10,7 @@ export { PSI_HISTORY_LENGTH, psiPoint, pushPoint as pushPsi, type PsiPoint } fro
 /** The judged avg10 of a reading: `some`, or `full` where only it exists (irq). */
 function judged(r: PsiReading | undefined): number | null {
   if (!r || r.unavailable) return null;
-  return (r.some ?? r.full)?.avg10 ?? null;
+  return judgedAvg10(r);
 }
 
 /** A PSI sparkline: the contention threshold at the top of the fourth level (`▄`, or `=` without Unicode). */

@@ -1,21 +1,18 @@
-import type { RateController } from '../../sample/machine/budget.js';
-import type { MachineSampler } from '../../sample/machine/types.js';
 import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
 import type { DashboardExit } from '../loop.js';
 import type { HostInfo } from '../panels/header.js';
-import { TopDashboard, type TopExit, type TopReplay, type TopResume } from './dashboard.js';
+import { TopDashboard, type TopExit, type TopFeed, type TopReplay, type TopResume } from './dashboard.js';
 
 export interface TopScreenOptions {
-  /** Live: the machine sampler; absent when `replay` shows a machine capture. */
-  readonly sampler?: MachineSampler;
+  /** The live machine feed, or a machine capture played as one (with `replay`). */
+  readonly feed: TopFeed;
   readonly replay?: TopReplay;
-  readonly rate: RateController;
   readonly adaptive: boolean;
   readonly threshold: number;
   /** The host line, read once after the first frame (by the CLI: the UI reads no files). */
   readonly hostInfo?: () => Promise<HostInfo>;
-  /** Back from attach: the row, the samples and the history it left. */
+  /** Back from attach: the row it left and the host line (the feed kept the samples and the history). */
   readonly resume?: TopResume;
 }
 

@@ -1,4 +1,5 @@
 import type { WaitKind } from '../../kernel/wait-kinds.js';
+import { judgedAvg10Of } from '../../kernel/psi.js';
 import { processesInGroup, type GroupProcess } from '../../sample/machine/groups.js';
 import type { CgroupPressure, Group, MachineSample, MachineWindow } from '../../sample/machine/types.js';
 import { column, excludedNote, formatAvg, groupProcesses, isDState } from '../../report/machine.js';
@@ -149,11 +150,9 @@ export function topLayout(cols: number, rows: number, psiLines: number): TopLayo
 
 // ── PSI ─────────────────────────────────────────────────────────────────────────────────────
 
-/** The judged avg10 of one resource: `some`, `full` for irq; null when unreadable. */
-export function judgedAvg10(pressure: PressureSet, r: PsiResource): number | null {
-  const p = pressure[r];
-  if (!p.ok) return null;
-  return (r === 'irq' ? p.value.full : p.value.some)?.avg10 ?? null;
+/** The judged avg10 of one resource (kernel/psi.ts); null when unreadable. */
+function judgedAvg10(pressure: PressureSet, r: PsiResource): number | null {
+  return judgedAvg10Of(pressure[r]);
 }
 
 function shownResources(pressure: PressureSet | undefined): PsiResource[] {
