@@ -80,6 +80,13 @@ if (firstFrameMs === null) {
   process.exit(1);
 }
 
+// 2b. Side by side, the same dashboard at 160×38: under 40 rows it draws no chart (blessed-contrib
+//     is never loaded); at 160×50 (above) the two charts are drawn every second. Both run over
+//     the same seconds, so the machine's noise falls on both alike.
+tmux('new-session', '-d', '-s', 'nocharts', '-x', '160', '-y', '38', '-e', 'LANG=C.UTF-8', '-e', 'TERM=xterm-256color',
+  `exec ${process.execPath} ${join(root, 'bin', 'proctriage')} attach ${target.pid} --interval 1000`);
+const noCharts = Number(tmux('display-message', '-p', '-t', 'nocharts', '#{pane_pid}').trim());
+
 // 3. Beside it, the core alone: LiveSession.step() (sample + model + diagnosis) every second,
 //    no UI. The difference is what the dashboard adds on top of the sampling it needs.
 const coreScript = `
@@ -96,10 +103,12 @@ const core = spawn(process.execPath, ['--input-type=module', '-e', coreScript], 
 // 4. Steady state: skip start-up (module loading, the host facts once), then measure both.
 await sleep(3000);
 const startTicks = cpuTicks(dashboard);
+const noChartsStart = cpuTicks(noCharts);
 const coreStart = cpuTicks(core.pid);
 const startWall = performance.now();
 await sleep(seconds * 1000);
 const ticks = cpuTicks(dashboard) - startTicks;
+const noChartsTicks = cpuTicks(noCharts) - noChartsStart;
 const coreTicks = cpuTicks(core.pid) - coreStart;
 const wall = (performance.now() - startWall) / 1000;
 const percent = (ticks / CLK_TCK / wall) * 100;
@@ -109,6 +118,8 @@ const totalTicks = cpuTicks(dashboard);
 const totalWall = (performance.now() - t0) / 1000;
 const peakRssKb = statusKb(dashboard, 'VmHWM');
 const screen = tmux('capture-pane', '-p', '-t', 'bench');
+const noChartsPercent = (noChartsTicks / CLK_TCK / wall) * 100;
+const chartsShown = /[\u2801-\u28ff]/.test(screen);
 
 // 5. Quit as a user would.
 tmux('send-keys', '-t', 'bench', 'q');
@@ -126,6 +137,7 @@ const ok = percent < BUDGET_PERCENT && quit;
 console.log(`target: ${threads} threads (${THREADS} on one mutex), refresh 1 s, terminal 160×50 (tmux)`);
 console.log(`first frame:        ${firstFrameMs.toFixed(0)} ms (from launching it in tmux to the thread table on screen)`);
 console.log(`CPU, steady state:  ${percent.toFixed(2)} % of one core (${ticks} ticks in ${wall.toFixed(1)} s; budget < ${BUDGET_PERCENT} %; target < ${TARGET_PERCENT} %: ${percent < TARGET_PERCENT ? 'met' : 'NOT met'})`);
+console.log(`  charts:           160×50 with both charts drawn${chartsShown ? '' : ' (NOT seen on screen)'} ${percent.toFixed(2)} % · 160×38 without charts, same seconds, ${noChartsPercent.toFixed(2)} % (${noChartsTicks} ticks): the charts add ${(percent - noChartsPercent).toFixed(2)} %`);
 console.log(`  of which the core: ${corePercent.toFixed(2)} % (LiveSession.step every 1 s, no UI, measured beside it); the UI adds ${(percent - corePercent).toFixed(2)} %`);
 console.log(`CPU, incl. start:   ${((totalTicks / CLK_TCK / totalWall) * 100).toFixed(2)} % over ${totalWall.toFixed(1)} s`);
 console.log(`peak RSS:           ${(peakRssKb / 1024).toFixed(1)} MiB (VmHWM)`);

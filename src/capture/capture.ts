@@ -3,7 +3,8 @@ import { constants as osConstants } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProcessGoneError } from '../sample/process-gone.js';
-import { errnoOf } from '../procfs/errors.js';
+import { errnoOf, UserError } from '../procfs/errors.js';
+import type { HostFacts } from '../readers/types.js';
 import type { ProcFs } from '../procfs/procfs.js';
 import { takeSample } from '../sample/sampler.js';
 import { liveHostFacts } from '../readers/host.js';
@@ -204,3 +205,55 @@ export async function captureProcess(options: CaptureOptions): Promise<CaptureRe
     if (exitOnSignal) for (const signal of CAPTURE_SIGNALS) process.removeListener(signal, onSignal);
   }
 }
+
+export interface KeptCaptureOptions {
+  /** Samples kept in memory (MemoryProcFs), oldest first. */
+  readonly samples: readonly RecordedSample[];
+  readonly pid: number;
+  readonly comm: string;
+  readonly host: HostFacts;
+  readonly outDir: string;
+  readonly howMade: string;
+  readonly onWrite?: (progress: WriteProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Write samples already in memory as a capture: attach's `c` after the process exited, when
+ * nothing is left to read. The command line is cut to the program name as `capture` does.
+ */
+export async function writeKeptCapture(options: KeptCaptureOptions): Promise<CaptureResult> {
+  const outDir = resolve(options.outDir);
+  checkCaptureTarget(outDir);
+  if (options.samples.length === 0) throw new UserError('no sample of the process is in memory: nothing to capture', EXIT_NOTHING_KEPT);
+  const cmdlineKey = `proc/${options.pid}/cmdline`;
+  const samples = options.samples.map((s): RecordedSample => {
+    const entries = new Map(s.entries);
+    const cmdline = entries.get(cmdlineKey);
+    if (cmdline?.type === 'text') entries.set(cmdlineKey, { type: 'text', text: reducedCmdline(cmdline.text) });
+    if (!entries.has('proc/sys/kernel/osrelease')) entries.set('proc/sys/kernel/osrelease', { type: 'text', text: `${options.host.kernelRelease}\n` });
+    return { ...s, entries };
+  });
+  let tmp: string | null = null;
+  try {
+    tmp = createPartial(dirname(outDir), basename(outDir));
+    const files = samples.reduce((n, r) => n + r.entries.size + 1, 1);
+    options.onWrite?.({ files, bytes: 0, written: 0 });
+    const intervalMs = samples.length > 1 ? Math.round(samples[samples.length - 1]!.tMonoMs - samples[0]!.tMonoMs) : 0;
+    const dir = tmp;
+    await runStepsSliced(
+      cancellable(captureTreeSteps(dir, samples, { pid: options.pid, comm: options.comm, host: options.host, intervalMs, howMade: options.howMade, fullCmdline: false }), options.signal, (written) => options.onWrite?.({ files, bytes: 0, written })),
+      WRITE_SLICE_MS,
+    );
+    commitPartial(tmp, outDir);
+    const errorCounts: Record<string, number> = {};
+    for (const s of samples) for (const e of Object.values(s.errors)) errorCounts[e.kind] = (errorCounts[e.kind] ?? 0) + 1;
+    return { dir: outDir, samples: samples.length, errorCounts, exitedEarly: true };
+  } catch (err) {
+    if (tmp !== null) rmSync(tmp, { recursive: true, force: true });
+    throw errnoOf(err) !== undefined ? captureWriteError(outDir, err) : err;
+  }
+}
+
+/** Exit code of a capture with nothing to write (a usage error: there is no sample yet). */
+const EXIT_NOTHING_KEPT = 2;

@@ -2,7 +2,8 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ErrorsFile } from './format.js';
 import type { ReadResult } from '../procfs/errors.js';
-import { listCgroups, readTaskFile, readTextPrefix, type ProcFs, type TaskFile, type TextOrError, type TextPrefix } from '../procfs/procfs.js';
+import { WrappedProcFs } from '../procfs/wrapped.js';
+import { listCgroups, readTaskFile, readTextPrefix, type TaskFile, type TextOrError, type TextPrefix } from '../procfs/procfs.js';
 import type { CgroupV1Controller } from '../procfs/cgroup-mounts.js';
 import type { Steps } from './steps.js';
 
@@ -30,25 +31,11 @@ export interface RecordedSample {
  * memory: `capture` writes its samples at the end, the flight recorder holds the last N in a
  * ring and writes them only when a condition fires (`recordedSampleSteps`).
  */
-export class RecordingProcFs implements ProcFs {
-  readonly mode = 'live' as const;
+export class RecordingProcFs extends WrappedProcFs {
   private readonly entries = new Map<string, RecordedEntry>();
   private readonly errors: ErrorsFile = {};
   private bytes = 0;
 
-  constructor(private readonly inner: ProcFs) {}
-
-  get root(): string {
-    return this.inner.root;
-  }
-
-  get cgroupRoot(): string | null {
-    return this.inner.cgroupRoot;
-  }
-
-  get cgroupV1Roots(): ProcFs['cgroupV1Roots'] {
-    return this.inner.cgroupV1Roots;
-  }
 
   private record<T>(area: 'proc' | 'cgroup' | 'cgroup-v1', path: string, result: ReadResult<T>, entry: (value: T) => RecordedEntry): ReadResult<T> {
     const key = `${area}/${path}`;

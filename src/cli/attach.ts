@@ -1,5 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
-import { captureProcess } from '../capture/capture.js';
+import { captureProcess, writeKeptCapture } from '../capture/capture.js';
+import { MemoryProcFs } from '../capture/memory-procfs.js';
+import { liveHostFacts } from '../readers/host.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { keepOpenBudget, openFilesLimit } from '../readers/open-files.js';
 import { LiveSession } from '../session/live.js';
@@ -15,6 +17,8 @@ export interface AttachOptions {
   readonly threshold: number;
   readonly procRoot: string;
   readonly captureDir: string;
+  /** Opened from top: q and Esc go back to it (the result is then `back`). */
+  readonly fromTop?: boolean;
 }
 
 /**
@@ -28,28 +32,48 @@ const SLOW_ENOUGH_FOR_NO_OPT_MS = 500;
 
 const ATTACH_LOOKS = { maxHz: 4, duty: 0.004 } as const;
 
-export async function runAttach(given: number, options: AttachOptions): Promise<number> {
+export async function runAttach(given: number, options: AttachOptions): Promise<number | 'back'> {
   requireProcRoot(options.procRoot);
   requireTerminal(`proctriage triage ${given}`);
   if (options.interval >= SLOW_ENOUGH_FOR_NO_OPT_MS) setFlagsFromString('--no-opt');
   // Sampling every second: keep the per-task files open and read only what the view uses.
-  const fs = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit(createProcFs({ root: options.procRoot })))) });
+  const live = createProcFs({ root: options.procRoot, keepOpen: Math.min(4096, keepOpenBudget(openFilesLimit(createProcFs({ root: options.procRoot })))) });
+  // The last two samples stay in memory: `c` after the process exited writes them.
+  const fs = new MemoryProcFs(live);
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
   // Looks between samples for the interval's time shares, at a rate that keeps the whole view
   // within 1 % of a core: at most 4 a second, each costing at most 0.4 % of the time after it.
   const session = new LiveSession(fs, pid, { threshold: options.threshold, light: true, observeRate: ATTACH_LOOKS });
   // A missing pid fails here, as one line, before the screen is taken over.
+  fs.begin();
   const first = session.step();
+  if (first.sample) fs.end(first.sample.tMonoMs, first.sample.tWallMs);
+  const host = liveHostFacts(live);
   return runInTerminal({
     title: `proctriage ${pid}`,
-    feed: new LiveFeed(session, first),
+    feed: new LiveFeed(session, first, fs),
+    fromTop: options.fromTop ?? false,
     intervalMs: options.interval,
-    hostInfo: () => readHostInfo(fs),
+    hostInfo: () => readHostInfo(live),
     userName: userNames(),
-    capture: async ({ signal, progress }) => {
+    capture: async ({ signal, progress, exited }) => {
+      if (exited) {
+        const kept = fs.samples();
+        const result = await writeKeptCapture({
+          samples: kept,
+          pid,
+          comm: first.diagnosis?.process.comm ?? '?',
+          host,
+          outDir: captureDirFor(pid, options.captureDir),
+          howMade: `proctriage attach ${pid}: the c key after the process exited (the ${kept.length} sample${kept.length === 1 ? '' : 's'} still in memory)`,
+          signal,
+          onWrite: ({ files, written }) => progress(`writing ${written} of ${files} files`),
+        });
+        return result.dir;
+      }
       const result = await captureProcess({
-        fs,
+        fs: live,
         pid,
         outDir: captureDirFor(pid, options.captureDir),
         samples: 2,

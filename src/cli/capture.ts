@@ -35,10 +35,11 @@ export async function runCapture(given: number, options: CaptureCliOptions): Pro
     },
   });
   if (tty && options.samples > 1) process.stderr.write('\n');
-  const errors = Object.entries(result.errorCounts).map(([k, n]) => `${n} ${k}`).join(', ');
+  // Files this kernel does not have (irq pressure, cgroup memory files, smaps_rollup before 4.14)
+  // are recorded for replay too, but they are optional: not something it could not read.
+  const errors = Object.entries(result.errorCounts).filter(([k]) => k !== 'unsupported').map(([k, n]) => `${n} ${k}`).join(', ');
   process.stdout.write(
     `captured ${result.samples} sample${result.samples === 1 ? '' : 's'} of pid ${pid} into ${result.dir}` +
-      // Files a kernel does not have (irq pressure, cgroup memory files) are recorded too: not alarming.
       `${errors ? ` (files it could not read, recorded for replay: ${errors})` : ''}` +
       `${result.exitedEarly ? '; the process exited before the last sample' : ''}\n` +
       `replay it with: proctriage triage --replay ${result.dir}\n`,

@@ -4,6 +4,7 @@ import { DEFAULT_CONTENTION_THRESHOLD } from '../diagnose/threshold.js';
 import { TOOL_VERSION } from '../version.js';
 import { writeFailure } from '../capture/partial.js';
 import { EXIT, printError, reported, reportError } from './errors.js';
+import { refuseWith } from './refuse.js';
 import { parseDurationSeconds, parseHz, parseIntervalMs, parsePercent, parsePid, parsePidList, parsePositiveInt, parsePositiveNumber, parseSampleCount, parseSampleIndex } from './options.js';
 import { collectPids, DEFAULT_LISTEN, parseCgroupPath, parseListen, parseRegex } from './serve-options.js';
 import { CONDITION_FORMS } from '../watch/conditions.js';
@@ -66,7 +67,8 @@ Exit codes: 0 report printed, 2 bad usage, 3 no such process / it exited, 4 unus
     .command('triage')
     .description('walk the diagnostic tree for one process and print the report')
     .argument('[pid]', 'process id', parsePid)
-    .option('--replay <dir>', 'diagnose a capture instead of a live process')
+    .option('--replay <dir>', 'diagnose a capture instead of a live process (a machine capture: list its processes)')
+    .addOption(new Option('--pid <pid>', 'with --replay of a machine capture: the process to diagnose').argParser(parsePid))
     .addOption(new Option('--sample <n>', 'with --replay: diagnose sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleIndex))
     .addOption(new Option('--interval <ms>', 'time between the two samples rates come from').argParser(parseIntervalMs).default(1000))
     .addOption(thresholdOption())
@@ -81,9 +83,12 @@ Examples:
   proctriage triage $$
   proctriage triage 1234 --interval 500 --threshold 20
   proctriage triage 1234 --json
-  proctriage triage --replay fixtures/waitpid-parent`,
+  proctriage triage --replay fixtures/waitpid-parent
+  proctriage triage --replay /tmp/machine-cap              the processes a machine capture holds
+  proctriage triage --replay /tmp/machine-cap --pid 1234   one of them, diagnosed`,
     )
-    .action(async (pid: number | undefined, opts) => {
+    .action(async (pid: number | undefined, opts, cmd: Command) => {
+      refuseWith(cmd, 'replay', ['interval', 'procRoot']);
       const { runTriage } = await import('./triage.js');
       setExit(await runTriage(pid, opts));
     });
@@ -178,13 +183,14 @@ Examples:
     )
     .action(async (pid: number, opts) => {
       const { runAttach } = await import('./attach.js');
-      setExit(await runAttach(pid, opts));
+      const code = await runAttach(pid, opts);
+      setExit(code === 'back' ? 0 : code);
     });
 
   program
     .command('replay')
-    .description('open the dashboard on a capture and step through its samples (← →)')
-    .argument('<dir>', 'capture directory (from `proctriage capture` or the c key)')
+    .description('open the dashboard on a capture and step through its samples (← →); a machine capture opens in the top view')
+    .argument('<dir>', 'capture directory (from `proctriage capture`, the c key, `sample --capture` or `watch`)')
     .addOption(new Option('--interval <ms>', 'time between samples when playing (p)').argParser(parseIntervalMs).default(1000))
     .addOption(thresholdOption())
     .addOption(new Option('--sample <n>', 'open on sample n (1-based; default: the trigger sample of a watch capture, else the last)').argParser(parseSampleIndex))
@@ -196,7 +202,8 @@ Needs a terminal; for a report use \`proctriage triage --replay DIR\`.
 
 Examples:
   proctriage replay /tmp/cap
-  proctriage replay fixtures/waitpid-parent --sample 1`,
+  proctriage replay fixtures/waitpid-parent --sample 1
+  proctriage replay /tmp/machine-cap          a machine capture, in the top view`,
     )
     .action(async (dir: string, opts) => {
       const { runReplay } = await import('./replay.js');
@@ -209,6 +216,7 @@ Examples:
     .option('--once', 'print one sample of the whole machine, grouped, and exit', false)
     .option('--json', 'with --once: one JSON object with every thread and the groups', false)
     .option('--all', 'with --once: every group, idle kernel threads too', false)
+    .option('--replay <dir>', 'show a machine capture (sample --capture, watch) instead of the live machine; ← → step')
     .addOption(new Option('--hz <n>', 'samples per second (default: as fast as --budget allows)').argParser(parseHz))
     .addOption(new Option('--budget <percent>', 'CPU budget for sampling, % of one core').argParser(parsePercent).default(10))
     .addOption(thresholdOption())
@@ -216,16 +224,20 @@ Examples:
     .addHelpText(
       'after',
       `
-Keys: q quit · ? help · ↑↓/j k select · Enter a group's processes, then Enter attach · Esc back · p pause.
+Keys: q quit · ? help · ↑↓/j k select · Enter a group's processes, then Enter attach (q or Esc there
+comes back here, Q quits) · Esc back · p pause; with --replay ← → step and p plays.
 Without a terminal, use --once (one sample) or \`proctriage sample\` (a window).
 
 Examples:
   proctriage top
   proctriage top --hz 5
   proctriage top --once
-  proctriage top --once --json | jq '.groups[0]'`,
+  proctriage top --once --json | jq '.groups[0]'
+  proctriage top --replay /tmp/machine-cap`,
     )
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
+      refuseWith(cmd, 'replay', ['hz', 'budget', 'once', 'json', 'all', 'procRoot']);
+      refuseWith(cmd, 'once', ['hz', 'budget']);
       const { runTop } = await import('./top.js');
       setExit(await runTop({ ...opts, sampleWorker: runtime.sampleWorker }));
     });
@@ -238,6 +250,7 @@ Examples:
     .option('--json', 'print one JSON object: the groups with average active threads', false)
     .option('--all', 'every group, idle kernel threads too', false)
     .option('--capture <dir>', 'also record the samples as a machine capture (meta scope "machine")')
+    .option('--replay <dir>', 'the distribution over the samples of a machine capture instead of sampling')
     .addOption(new Option('--pids <list>', 'only these processes (comma-separated)').argParser(parsePidList))
     .addOption(procRootOption())
     .addHelpText(
@@ -249,9 +262,11 @@ Examples:
   proctriage sample
   proctriage sample --hz 20 --duration 5
   proctriage sample --json | jq '.groups[:5]'
-  proctriage sample --duration 3 --capture /tmp/machine-cap`,
+  proctriage sample --duration 3 --capture /tmp/machine-cap
+  proctriage sample --replay /tmp/machine-cap --json`,
     )
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
+      refuseWith(cmd, 'replay', ['hz', 'duration', 'capture', 'pids', 'procRoot']);
       const { runSample } = await import('./sample.js');
       setExit(await runSample(opts));
     });

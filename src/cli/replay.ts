@@ -15,8 +15,11 @@ export interface ReplayCliOptions {
 
 export async function runReplay(dir: string, options: ReplayCliOptions): Promise<number> {
   const capture = loadCapture(dir);
-  if (capture.meta.pid === 0) {
-    throw new UserError(`${dir} is a machine-wide capture (every thread's stat, wchan and syscall, no process in focus); the replay dashboard shows one process's capture (made by proctriage capture PID, or watch PID)`, EXIT.badCapture);
+  if (capture.meta.scope === 'machine' || capture.meta.pid === 0) {
+    // Every thread of the machine, no process in focus: the top view steps through it.
+    if (options.sample !== undefined) throw new UserError('--sample does not apply to a machine capture (← → step through it)', EXIT.usage);
+    const { runTopReplay } = await import('./top.js');
+    return runTopReplay(dir, options.threshold, options.interval);
   }
   // A capture that cannot be shown fails as itself, before the terminal is asked for.
   requireTerminal(`proctriage triage --replay ${dir}`);
@@ -30,5 +33,6 @@ export async function runReplay(dir: string, options: ReplayCliOptions): Promise
   const feed = new ReplayFeed(session);
   // An unusable capture fails here, as one line, before the screen is taken over.
   feed.view(startIndex);
-  return runInTerminal({ title: `proctriage replay ${dir}`, feed, intervalMs: options.interval, startIndex });
+  const code = await runInTerminal({ title: `proctriage replay ${dir}`, feed, intervalMs: options.interval, startIndex });
+  return code === 'back' ? 0 : code;
 }

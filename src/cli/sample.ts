@@ -19,6 +19,8 @@ export interface SampleOptions {
   readonly procRoot: string;
   readonly capture?: string;
   readonly pids?: number[];
+  /** A machine capture to read the samples from instead of sampling. */
+  readonly replay?: string;
 }
 
 /** Fds a multi-sample run may keep open (within RLIMIT_NOFILE, see source.ts). */
@@ -41,7 +43,23 @@ export async function sampleWindow(hz: number, durationMs: number, procRoot: str
   }
 }
 
+/** `sample --replay DIR`: the distribution over a machine capture's samples, as `sample` prints it live. */
+async function replaySamples(dir: string, json: boolean, all: boolean): Promise<number> {
+  const { loadMachineCapture } = await import('../capture/machine.js');
+  const samples = loadMachineCapture(dir);
+  const window = groupWindow(samples);
+  const last = samples[samples.length - 1]!;
+  const hz = window.durationMs > 0 ? Number((((samples.length - 1) * 1000) / window.durationMs).toFixed(2)) : 0;
+  if (json) process.stdout.write(`${JSON.stringify(machineWindowJson(window, last, hz))}\n`);
+  else {
+    const heading = `proctriage sample --replay ${dir}: ${window.samples} samples over ${(window.durationMs / 1000).toFixed(1)} s — average active threads by wait`;
+    process.stdout.write(renderMachineText(window, last, { style: styleFor(process.stdout), heading, maxGroups: all ? Infinity : 30, hideIdle: !all }));
+  }
+  return EXIT.ok;
+}
+
 export async function runSample(options: SampleOptions): Promise<number> {
+  if (options.replay !== undefined) return replaySamples(options.replay, options.json, options.all);
   requireProcRoot(options.procRoot);
   const durationMs = options.duration * 1000;
   if (options.capture) cleanStalePartials(dirname(resolve(options.capture)));

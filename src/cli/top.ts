@@ -12,6 +12,7 @@ import { readHostInfo } from './host-info.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { requireTerminal } from './terminal.js';
 import { requireProcRoot } from './proc-root.js';
+import type { TopResume } from '../ui/top/dashboard.js';
 
 export interface TopOptions {
   readonly once: boolean;
@@ -24,6 +25,28 @@ export interface TopOptions {
   readonly procRoot: string;
   /** Worker script for a shared one-shot sample (see machine/parallel.ts). */
   readonly sampleWorker?: string;
+  /** A machine capture to show instead of the live machine. */
+  readonly replay?: string;
+}
+
+/** A machine capture in the top view, stepped through with ← → (`top --replay`, `replay` of a machine capture). */
+export async function runTopReplay(dir: string, threshold: number, intervalMs = 1000): Promise<number> {
+  const { loadMachineCapture } = await import('../capture/machine.js');
+  // A capture that cannot be shown fails as itself, before the terminal is asked for.
+  const samples = loadMachineCapture(dir);
+  requireTerminal(`proctriage sample --replay ${dir}`);
+  const { showTopDashboard } = await import('../ui/top/run.js');
+  const { TOP_WINDOW_MS } = await import('../ui/top/dashboard.js');
+  const { MachineReplayFeed } = await import('../sample/machine/replay-feed.js');
+  const feed = new MachineReplayFeed(samples, { windowMs: TOP_WINDOW_MS, intervalMs });
+  let exit;
+  try {
+    exit = await showTopDashboard({ feed, replay: { feed, dir }, adaptive: false, threshold });
+  } finally {
+    feed.stop();
+  }
+  if ('error' in exit) throw exit.error;
+  return 'code' in exit ? exit.code : EXIT.ok;
 }
 
 /**
@@ -31,6 +54,7 @@ export interface TopOptions {
  * blessed-contrib) is imported only when it is drawn.
  */
 export async function runTop(options: TopOptions): Promise<number> {
+  if (options.replay !== undefined) return runTopReplay(options.replay, options.threshold);
   requireProcRoot(options.procRoot);
   if (options.once || options.json) return runOnce(options);
   requireTerminal('proctriage top --once');
@@ -38,19 +62,38 @@ export async function runTop(options: TopOptions): Promise<number> {
   const sampler = createMachineSampler({ procRoot: options.procRoot, keepOpenFds: 1 << 20, listEveryMs: 1000, relistOnForks: true, incremental: true, cgroupPressureEveryMs: 2000, excludePids: ownPids(options.procRoot) });
   const { TOP_WINDOW_MS } = await import('../ui/top/dashboard.js');
   const feed = MachineFeed.plain({ sampler, rate: new RateController({ budget: options.budget / 100, fixedHz: options.hz }), windowMs: TOP_WINDOW_MS });
-  let exit;
+  const { ProcessGoneError } = await import('../sample/process-gone.js');
+  let resume: TopResume | undefined;
   try {
     const { showTopDashboard } = await import('../ui/top/run.js');
-    exit = await showTopDashboard({ feed, adaptive: options.hz === undefined, threshold: options.threshold, hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })) });
+    for (;;) {
+      const exit = await showTopDashboard({
+        feed,
+        adaptive: options.hz === undefined,
+        threshold: options.threshold,
+        hostInfo: () => readHostInfo(createProcFs({ root: options.procRoot, cgroupRoot: null })),
+        ...(resume ? { resume } : {}),
+      });
+      if ('error' in exit) throw exit.error;
+      if ('code' in exit) return exit.code;
+      // Enter on a process: attach takes over, the machine feed waits (its window and PSI history
+      // kept); attach's q or Esc brings top back at the same row.
+      feed.pause();
+      const { runAttach } = await import('./attach.js');
+      try {
+        const code = await runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: tmpdir(), fromTop: true });
+        if (code !== 'back') return code;
+        resume = exit.resume;
+      } catch (err) {
+        // The process exited between the list and the attach: say so in top, not as an exit.
+        if (!(err instanceof ProcessGoneError)) throw err;
+        resume = { ...exit.resume, message: `pid ${exit.attach} is gone: ${err.message}` };
+      }
+    }
   } finally {
     feed.stop();
     sampler.close();
   }
-  if ('error' in exit) throw exit.error;
-  if ('code' in exit) return exit.code;
-  // Enter on a process: the dashboard hands back which one, and attach takes over.
-  const { runAttach } = await import('./attach.js');
-  return runAttach(exit.attach, { interval: 1000, threshold: options.threshold, procRoot: options.procRoot, captureDir: tmpdir() });
 }
 
 /** `top --once`: one sample of the whole machine, grouped. */

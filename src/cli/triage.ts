@@ -12,6 +12,10 @@ import { LiveSession } from '../session/live.js';
 import { ReplaySession } from '../session/replay.js';
 import { resolveProcessId } from '../session/resolve.js';
 import { EXIT } from './errors.js';
+import { loadMachineCapture } from '../capture/machine.js';
+import type { MachineSample } from '../sample/machine/types.js';
+import { padEnd } from '../report/format.js';
+import { terminalSafe } from '../report/terminal-safe.js';
 import { requireProcRoot } from './proc-root.js';
 
 export interface TriageOptions {
@@ -24,6 +28,28 @@ export interface TriageOptions {
   readonly verbose: boolean;
   /** With --replay: the 1-based sample to diagnose (default: a watch capture's trigger sample, else the last). */
   readonly sample?: number;
+  /** With --replay of a machine capture: the process to diagnose. */
+  readonly pid?: number;
+}
+
+/** The processes a machine capture holds (its last sample), busiest first: what `--pid` can pick. */
+function machineProcessList(dir: string, samples: readonly MachineSample[]): string {
+  const last = samples[samples.length - 1]!;
+  const byPid = new Map<number, { comm: string; threads: number; states: Map<string, number>; kernel: boolean }>();
+  for (const t of last.threads) {
+    let p = byPid.get(t.pid);
+    if (!p) byPid.set(t.pid, (p = { comm: t.processComm, threads: 0, states: new Map(), kernel: t.isKernelThread }));
+    p.threads++;
+    p.states.set(t.state, (p.states.get(t.state) ?? 0) + 1);
+  }
+  const rows = [...byPid.entries()].filter(([, p]) => !p.kernel).sort((a, b) => b[1].threads - a[1].threads || a[0] - b[0]);
+  const out = [
+    `${dir} is a machine capture: ${samples.length} sample${samples.length === 1 ? '' : 's'} of every thread, no process in focus. Its ${rows.length} processes (kernel threads left out), at its last sample:`,
+    `  ${'PID'.padStart(7)}  ${'THREADS'.padStart(7)}  STATES        COMM`,
+    ...rows.map(([pid, p]) => `  ${String(pid).padStart(7)}  ${String(p.threads).padStart(7)}  ${padEnd([...p.states].map(([s, n]) => `${n}${s}`).join(' '), 12)}  ${terminalSafe(p.comm)}`),
+    `Diagnose one: proctriage triage --replay ${dir} --pid PID`,
+  ];
+  return `${out.join('\n')}\n`;
 }
 
 /** Show progress on stderr only where a person is watching. */
@@ -57,15 +83,20 @@ async function liveDiagnosis(given: number, options: TriageOptions): Promise<Dia
   return second.diagnosis!;
 }
 
-function replayDiagnosis(dir: string, pid: number | undefined, options: TriageOptions): Diagnosis {
+function replayDiagnosis(dir: string, pid: number | undefined, options: TriageOptions): Diagnosis | string {
   const capture = loadCapture(dir);
-  if (pid !== undefined && pid !== capture.meta.pid) {
+  const machine = capture.meta.scope === 'machine' || capture.meta.pid === 0;
+  if (!machine && options.pid !== undefined) throw new UserError(`--pid picks a process in a machine capture; ${dir} is a capture of pid ${capture.meta.pid}`, EXIT.usage);
+  if (!machine && pid !== undefined && pid !== capture.meta.pid) {
     throw new UserError(`the capture in ${dir} is of pid ${capture.meta.pid}, not ${pid}`);
   }
-  if (capture.meta.pid === 0) {
-    throw new UserError(`${dir} is a machine-wide capture from \`proctriage watch\` with no process in focus (its trigger was system-wide): it holds PSI and every thread's stat, wchan and syscall under samples/NNNN/proc, but no process to triage`, EXIT.badCapture);
+  const chosen = machine ? (options.pid ?? pid) : undefined;
+  // A machine capture (sample --capture, or watch with a system-wide trigger) and no process chosen: list what it holds.
+  if (machine && chosen === undefined) return machineProcessList(dir, loadMachineCapture(dir));
+  if (chosen !== undefined && !loadMachineCapture(dir).some((s) => s.threads.some((t) => t.pid === chosen))) {
+    throw new UserError(`the machine capture in ${dir} holds no process ${chosen}; without --pid it lists the processes it holds`, EXIT.usage);
   }
-  const session = new ReplaySession(capture, { threshold: options.threshold });
+  const session = new ReplaySession(capture, { threshold: options.threshold, ...(chosen !== undefined ? { pid: chosen } : {}) });
   const count = session.sampleCount;
   if (options.sample !== undefined && options.sample > count) {
     throw new UserError(`${dir} holds ${count} sample${count === 1 ? '' : 's'}; --sample ${options.sample} is past the end`, EXIT.usage);
@@ -80,8 +111,15 @@ function replayDiagnosis(dir: string, pid: number | undefined, options: TriageOp
 export async function runTriage(pid: number | undefined, options: TriageOptions): Promise<number> {
   let diagnosis: Diagnosis;
   if (options.sample !== undefined && options.replay === undefined) throw new UserError('--sample needs --replay DIR', EXIT.usage);
+  if (options.pid !== undefined && options.replay === undefined) throw new UserError('--pid needs --replay DIR (of a machine capture); live, give the PID itself: proctriage triage PID', EXIT.usage);
   if (options.replay !== undefined) {
-    diagnosis = replayDiagnosis(options.replay, pid, options);
+    const replayed = replayDiagnosis(options.replay, pid, options);
+    if (typeof replayed === 'string') {
+      if (options.json) throw new UserError(`${options.replay} is a machine capture: --json needs --pid PID (run without --json for the list of its processes)`, EXIT.usage);
+      process.stdout.write(replayed);
+      return EXIT.ok;
+    }
+    diagnosis = replayed;
   } else {
     if (pid === undefined) throw new UserError('triage needs a PID (or --replay DIR). Try: proctriage triage $$', EXIT.usage);
     diagnosis = await liveDiagnosis(pid, options);

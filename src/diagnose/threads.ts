@@ -24,9 +24,17 @@ export function diagnoseThread(thread: ThreadSnapshot, model: Model, host: HostF
   };
 }
 
+/**
+ * How a group reads after "N threads": "in futex", but a state is said as a state ("stopped",
+ * not "in stopped") and a hidden wait with its article.
+ */
 const KIND_WORDS: Partial<Record<WaitKind, string>> = {
   running: 'running',
-  unknown: 'an unknown wait (not visible to this user)',
+  stopped: 'stopped',
+  traced: 'stopped by a tracer',
+  zombie: 'exited (zombie)',
+  idle: 'idle',
+  unknown: 'in an unknown wait (not visible to this user)',
 };
 
 /** Group threads waiting on the same thing, biggest group first: "31 threads in waitpid (do_wait)". */

@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../diagnose/types.js';
 import type { CgroupCpuView, CgroupIoView, CgroupMemoryView } from '../diagnose/cgroup-types.js';
-import { formatBytes, formatPercent, formatRate } from './format.js';
+import { formatByteRate, formatBytes, formatPercent, formatRate } from './format.js';
 import type { Style } from './style.js';
 
 const num = (n: number | null, digits = 2): string => (n === null ? 'n/a' : n.toFixed(digits));
@@ -43,7 +43,7 @@ function ioLine(io: CgroupIoView): string | null {
     ];
     return `${t.name ?? t.device} ${limits.join(', ')}`;
   });
-  return `  io      ${io.path}: ${devices.join('; ')} · now read ${formatBytes(io.readBytesPerSec)}/s, write ${formatBytes(io.writeBytesPerSec)}/s`;
+  return `  io      ${io.path}: ${devices.join('; ')} · now read ${formatByteRate(io.readBytesPerSec)}, write ${formatByteRate(io.writeBytesPerSec)}`;
 }
 
 /** The report's cgroup section: each limit set on the process's cgroups and what it did over the interval. */

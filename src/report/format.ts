@@ -12,6 +12,11 @@ export function formatBytes(n: number | null): string {
   return `${v >= 100 || u === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[u]}`;
 }
 
+/** Bytes per second, `n/a` alone when unknown (never `n/a/s`). */
+export function formatByteRate(n: number | null): string {
+  return n === null ? 'n/a' : `${formatBytes(n)}/s`;
+}
+
 export function formatRate(n: number | null, unit = '/s'): string {
   if (n === null) return 'n/a';
   return `${n >= 100 ? n.toFixed(0) : n.toFixed(1)}${unit}`;

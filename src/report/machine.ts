@@ -42,8 +42,9 @@ export function column(text: string, width: number): string {
 export const GROUP_WIDTHS = { kind: 16, function: 27, comm: 20 } as const;
 
 /** A group's average active threads: two decimals, one from 10 on. */
+/** Average active threads, always with two decimals: one format down the AVG ACT column. */
 export function formatAvg(avg: number): string {
-  return avg >= 10 ? avg.toFixed(1) : avg.toFixed(2);
+  return avg.toFixed(2);
 }
 
 /** `pid 1234` for a group of one process, else how many. */
@@ -77,12 +78,12 @@ export function renderMachineText(window: MachineWindow, last: MachineSample, op
   const rest = shown.slice(max);
   if (rest.length > 0) {
     const sum = rest.reduce((s, g) => s + g.avgActive, 0);
-    out.push(style.dim(`${sum.toFixed(2).padStart(8)}  … ${rest.length} more groups (--all shows them)`));
+    out.push(style.dim(`${formatAvg(sum).padStart(8)}  … ${rest.length} more groups (--all shows them)`));
   }
   const idle = window.groups.filter((g) => g.kind === 'idle');
   if (hideIdle && idle.length > 0) {
     const sum = idle.reduce((s, g) => s + g.avgActive, 0);
-    out.push(style.dim(`${sum.toFixed(1).padStart(8)}  idle kernel threads in ${idle.length} groups (hidden; --all shows them)`));
+    out.push(style.dim(`${formatAvg(sum).padStart(8)}  idle kernel threads in ${idle.length} groups (hidden; --all shows them)`));
   }
   const self = excludedNote(last);
   if (self) out.push(style.dim(`${' '.repeat(10)}${self}`));

@@ -2,7 +2,7 @@ import type { Diagnosis, GapReason, PressureView, ThreadDiagnosis } from '../dia
 import { followLines } from '../diagnose/follow/lines.js';
 import { cgroupLines } from './cgroup.js';
 import { insightLines } from './insight-lines.js';
-import { formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
+import { formatByteRate, formatBytes, formatDuration, formatPercent, formatRate, padEnd } from './format.js';
 import type { Style } from './style.js';
 
 export interface TextReportOptions {
@@ -127,7 +127,7 @@ export function renderTextReport(d: Diagnosis, options: TextReportOptions): stri
   out.push('');
   out.push(s.bold('Process'));
   out.push(`  CPU ${formatPercent(p.cpuPercent)}   RSS ${formatBytes(p.rssKb === null ? null : p.rssKb * 1024)}   swap ${formatBytes(p.swapKb === null ? null : p.swapKb * 1024)}   major faults ${formatRate(p.majorFaultsPerSec)}`);
-  out.push(`  disk read ${formatBytes(p.readBytesPerSec)}/s   write ${formatBytes(p.writeBytesPerSec)}/s   syscalls (read+write) ${formatRate(p.syscallsPerSec)}   ctx switches ${formatRate(p.voluntarySwitchesPerSec)} vol, ${formatRate(p.involuntarySwitchesPerSec)} invol`);
+  out.push(`  disk read ${formatByteRate(p.readBytesPerSec)}   write ${formatByteRate(p.writeBytesPerSec)}   syscalls (read+write) ${formatRate(p.syscallsPerSec)}   ctx switches ${formatRate(p.voluntarySwitchesPerSec)} vol, ${formatRate(p.involuntarySwitchesPerSec)} invol`);
   const fdTypes = Object.entries(p.fdTypes).map(([k, v]) => `${k} ${v}`).join(', ');
   out.push(`  open fds ${p.fdCount ?? 'n/a'}${p.fdSoftLimit !== null ? ` of ${p.fdSoftLimit}` : ''}${fdTypes ? ` (${fdTypes})` : ''}`);
   out.push(...cgroupLines(d, s));

@@ -13,6 +13,8 @@ import type { SessionStep, TriageSession } from './session.js';
 
 export interface ReplayOptions {
   readonly threshold?: number;
+  /** The process to diagnose in a machine capture (which has none in focus). */
+  readonly pid?: number;
 }
 
 export function hostFactsOf(capture: LoadedCapture): HostFacts {
@@ -41,7 +43,7 @@ export class ReplaySession implements TriageSession {
   }
 
   get pid(): number {
-    return this.capture.meta.pid;
+    return this.options.pid ?? this.capture.meta.pid;
   }
 
   get kernelRelease(): string {

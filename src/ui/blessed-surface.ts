@@ -1,4 +1,6 @@
 import type { Widgets } from 'blessed';
+import { drawsCharts, type Display } from './charts/model.js';
+import { fillLineWidget, loadLineWidget, makeLineWidget, type LineWidget, type LineWidgetFactory } from './charts/contrib.js';
 import type { Rect } from './layout.js';
 import type { KeyPress } from './keys.js';
 import type { ScreenFrame, Surface } from './surface.js';
@@ -48,14 +50,17 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
   );
   // In a UTF-8 locale draw lines as Unicode, not the DEC line-drawing set: they then copy,
   // paste and show in `tmux capture-pane` as lines (ncurses' NCURSES_NO_UTF8_ACS).
-  const tput = (screen.program as unknown as { tput?: { unicode?: boolean; brokenACS?: boolean } }).tput;
+  const tput = (screen.program as unknown as { tput?: { unicode?: boolean; brokenACS?: boolean; numbers?: { U8?: number } } }).tput;
   if (tput?.unicode) tput.brokenACS = true;
+  // As blessed decides whether to send a character above `~` (else it sends `?`).
+  const display: Display = { colors: options.colors, unicode: tput?.unicode === true || tput?.numbers?.U8 === 1 };
   // Border colour goes through `style` (the typings want a number for border.fg).
   const border: Widgets.Border = { type: 'line' };
   const style = options.colors ? { border: { fg: 'cyan' }, label: { bold: true } } : { label: { bold: true } };
   const box = (bordered: boolean): Box =>
     blessed.box({ parent: screen, tags: true, wrap: false, hidden: true, ...(bordered ? { border, style } : {}) });
   const header = box(false);
+  const verdict = box(false);
   const status = box(false);
   const overlay = box(true);
   const message = box(false);
@@ -67,6 +72,15 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
     return b;
   };
   let destroyed = false;
+  // Charts: a text box per chart id (the fallback, and while blessed-contrib loads), and a
+  // blessed-contrib line widget once it has loaded. It is loaded the first time a frame holds a
+  // chart this terminal can draw: a run that never shows one never loads it.
+  const chartText = new Map<string, Box>();
+  const chartWidgets = new Map<string, { widget: LineWidget; rect: Rect; data: string; label: string }>();
+  let lineFactory: LineWidgetFactory | null = null;
+  let loading = false;
+  let lastFrame: ScreenFrame | null = null;
+  let chartsInFront = false;
 
   const tagged = (lines: readonly Line[]) => lines.map((l) => toTags(l, options.colors)).join('\n');
   // Most of a frame is what the last one was: touch a box only where something changed,
@@ -124,7 +138,7 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
    * the too-small message always take the full path).
    */
   const render = () => {
-    if (layoutChanged || memo(overlay).visible || memo(message).visible) {
+    if (layoutChanged || chartsInFront || memo(overlay).visible || memo(message).visible) {
       screen.render();
     } else {
       for (const b of changedText) {
@@ -132,17 +146,90 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
         const r = memo(b).rect;
         if (r) screen.draw(r.top, Math.min(Number(screen.height), r.top + r.height) - 1);
       }
+      for (const c of changedCharts) {
+        c.widget.render();
+        screen.draw(c.rect.top, Math.min(Number(screen.height), c.rect.top + c.rect.height) - 1);
+      }
     }
     layoutChanged = false;
     changedText.clear();
+    changedCharts.clear();
   };
-  const all = () => [header, status, overlay, message, ...panels.values()];
+  const changedCharts = new Set<{ widget: LineWidget; rect: Rect }>();
+  const removeWidget = (id: string) => {
+    const c = chartWidgets.get(id);
+    if (!c) return;
+    c.widget.destroy();
+    chartWidgets.delete(id);
+    layoutChanged = true;
+  };
+  // Until it has loaded, the chart is drawn as its text; the frame is drawn again once it has.
+  const startLoading = () => {
+    if (loading) return;
+    loading = true;
+    loadLineWidget().then(
+      (factory) => {
+        lineFactory = factory;
+        if (!destroyed && lastFrame) draw(lastFrame);
+      },
+      () => {
+        // Without blessed-contrib the charts stay as text: still readable.
+      },
+    );
+  };
+  const chartWidget = (id: string, rect: Rect, p: PanelModel): boolean => {
+    if (!p.chart || !drawsCharts(display) || p.chart.series.length === 0 || p.chart.xLabels.length < 2) return false;
+    if (!lineFactory) {
+      startLoading();
+      return false;
+    }
+    let c = chartWidgets.get(id);
+    const r = c?.rect;
+    if (c && r && (r.top !== rect.top || r.left !== rect.left || r.width !== rect.width || r.height !== rect.height)) {
+      removeWidget(id);
+      c = undefined;
+    }
+    if (!c) {
+      c = { widget: makeLineWidget(lineFactory, screen, rect, p.chart), rect, data: '', label: '' };
+      chartWidgets.set(id, c);
+      layoutChanged = true;
+    }
+    const label = ` ${toTags([{ text: p.title, tone: p.titleTone ?? 'bold' }], options.colors)} `;
+    if (c.label !== label) {
+      c.widget.setLabel((c.label = label));
+      changedCharts.add(c);
+    }
+    const data = JSON.stringify(p.chart);
+    if (c.data !== data) {
+      c.data = data;
+      fillLineWidget(c.widget, p.chart);
+      changedCharts.add(c);
+    }
+    if (chartsInFront) c.widget.setFront();
+    return true;
+  };
+  const drawCharts = (placements: readonly { id: string; rect: Rect; panel: PanelModel }[]) => {
+    const shown = new Set(placements.map((c) => c.id));
+    for (const id of [...chartWidgets.keys()]) if (!shown.has(id)) removeWidget(id);
+    for (const [id, b] of chartText) if (!shown.has(id)) setVisible(b, false);
+    for (const c of placements) {
+      let text = chartText.get(c.id);
+      if (!text) chartText.set(c.id, (text = box(true)));
+      if (chartWidget(c.id, c.rect, c.panel)) setVisible(text, false);
+      else {
+        removeWidget(c.id);
+        fill(text, c.rect, c.panel);
+        if (chartsInFront) text.setFront();
+      }
+    }
+  };
+  const all = () => [header, verdict, status, overlay, message, ...panels.values(), ...chartText.values()];
 
-  return {
-    size: () => ({ cols: Number(screen.width), rows: Number(screen.height) }),
-    draw(frame: ScreenFrame) {
+  function draw(frame: ScreenFrame): void {
       if (destroyed) return;
+      lastFrame = frame;
       if (frame.kind === 'too-small') {
+        for (const id of [...chartWidgets.keys()]) removeWidget(id);
         for (const b of all()) if (b !== message) setVisible(b, false);
         place(message, { top: 0, left: 0, width: Number(screen.width), height: Number(screen.height) });
         setContent(message, tagged(frame.lines));
@@ -156,18 +243,32 @@ export async function openBlessedSurface(options: BlessedSurfaceOptions): Promis
         place(status, layout.status);
         setContent(status, tagged([frame.status]));
         setVisible(status, true);
+        if (layout.verdict && frame.verdict) {
+          place(verdict, layout.verdict);
+          setContent(verdict, tagged(frame.verdict));
+          setVisible(verdict, true);
+        } else setVisible(verdict, false);
         for (const [id, b] of panels) if (!(id in frame.panels)) setVisible(b, false);
         for (const [id, p] of Object.entries(frame.panels)) {
           const rect = layout.panels[id];
           if (rect) fill(panel(id), rect, p);
         }
+        const front = frame.chartsInFront === true;
+        if (front !== chartsInFront) layoutChanged = true;
+        chartsInFront = front;
+        drawCharts(frame.charts ?? []);
         if (frame.overlay) {
           fill(overlay, layout.body, frame.overlay);
           overlay.setFront();
         } else setVisible(overlay, false);
       }
       render();
-    },
+  }
+
+  return {
+    size: () => ({ cols: Number(screen.width), rows: Number(screen.height) }),
+    display,
+    draw,
     onKey(handler) {
       screen.on('keypress', (ch: string | undefined, key: Widgets.Events.IKeyEventArg | undefined) => {
         const press: KeyPress = { ch, name: key?.name, ctrl: key?.ctrl };

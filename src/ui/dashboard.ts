@@ -9,10 +9,15 @@ import { composeFrame } from './view-models.js';
 
 export type { DashboardExit } from './loop.js';
 
+/** attach opened from top: q or Esc end it this way, and top comes back. */
+export type BackToTop = { readonly back: true };
+
 /** What a capture started from the dashboard gets: a way to say how far it is, and to be cancelled. */
 export interface CaptureControl {
   readonly signal: AbortSignal;
   readonly progress: (what: string) => void;
+  /** The process has exited: write the samples still in memory instead of reading it again. */
+  readonly exited: boolean;
 }
 
 export interface DashboardOptions {
@@ -29,6 +34,8 @@ export interface DashboardOptions {
   readonly capture?: (control: CaptureControl) => Promise<string>;
   /** Replay: the sample to open on. */
   readonly startIndex?: number;
+  /** Opened from top: q and Esc (with nothing open) go back to it, Q quits. */
+  readonly fromTop?: boolean;
 }
 
 /**
@@ -36,7 +43,7 @@ export interface DashboardOptions {
  * once; keys change the UI state and ask for one coalesced redraw. Views never read /proc:
  * everything drawn comes from the feed's session step.
  */
-export class Dashboard extends ScreenLoop {
+export class Dashboard extends ScreenLoop<BackToTop> {
   private ui: UiState;
   private rows: readonly Row[] = [];
   private pageSize = 1;
@@ -56,7 +63,7 @@ export class Dashboard extends ScreenLoop {
   }
 
   /** Draw the first frame, start the loop; resolves when the user quits (or a signal or error ends it). */
-  run(): Promise<DashboardExit> {
+  run(): Promise<DashboardExit | BackToTop> {
     return this.loop(() => {
       this.render();
       if (this.options.feed.mode !== 'live') return;
@@ -78,8 +85,10 @@ export class Dashboard extends ScreenLoop {
     const { feed } = this.options;
     if (intent.type === 'quit') {
       this.capturing?.abort();
-      return this.finish({ code: 0 });
+      return this.finish(this.options.fromTop && !intent.all ? { back: true } : { code: 0 });
     }
+    // From top, Esc with nothing open (and no capture to cancel) goes back as q does.
+    if (intent.type === 'close' && this.options.fromTop && !this.capturing && this.ui.overlay === 'none') return this.finish({ back: true });
     // While a capture is written, c or Esc cancels it (and does nothing else).
     if (this.capturing && (intent.type === 'capture' || intent.type === 'close')) {
       this.capturing.abort();
@@ -111,18 +120,15 @@ export class Dashboard extends ScreenLoop {
       this.message = 'this is already a capture';
       return;
     }
-    if (feed.ended) {
-      this.message = 'the process is gone: nothing left to capture';
-      return;
-    }
     if (!capture) {
       this.message = 'capture is not available here';
       return;
     }
     const controller = new AbortController();
     this.capturing = controller;
-    this.message = `capturing pid ${feed.pid}… — c or Esc cancels`;
-    capture({ signal: controller.signal, progress: (what) => this.say(`capturing pid ${feed.pid}: ${what} — c or Esc cancels`) }).then(
+    const what = feed.ended ? `the last samples of pid ${feed.pid} (it has exited)` : `pid ${feed.pid}`;
+    this.message = `capturing ${what}… — c or Esc cancels`;
+    capture({ signal: controller.signal, exited: feed.ended, progress: (done) => this.say(`capturing ${what}: ${done} — c or Esc cancels`) }).then(
       (dir) => this.say(`capture written to ${dir} — replay: proctriage replay ${dir}`),
       (err: unknown) => this.say(controller.signal.aborted ? 'capture cancelled: nothing was written' : `capture failed: ${err instanceof Error ? err.message : String(err)}`),
     ).finally(() => {
@@ -176,7 +182,7 @@ export class Dashboard extends ScreenLoop {
     if (this.finished) return;
     this.cancelPendingRender();
     const { feed, surface, intervalMs, userName } = this.options;
-    const { step, psi } = this.view();
+    const { step, psi, shares } = this.view();
     const diagnosis = step.diagnosis;
     if (!diagnosis) return;
     const { cols, rows } = surface.size();
@@ -189,6 +195,9 @@ export class Dashboard extends ScreenLoop {
       sample: step.sample,
       ended: step.ended,
       psi,
+      shares,
+      display: surface.display,
+      fromTop: this.options.fromTop ?? false,
       ui: this.ui,
       message: this.message,
       header: {

@@ -2,12 +2,20 @@ import type { LiveSession } from '../session/live.js';
 import type { ReplaySession } from '../session/replay.js';
 import type { SessionStep } from '../session/session.js';
 import type { ReplayPosition } from './panels/header.js';
-import { psiPoint, pushPsi, type PsiPoint } from './panels/pressure.js';
+import { psiPoint, pushPoint, type PsiPoint } from './charts/psi-chart.js';
+import { sharesPoint, type SharesPoint } from './charts/shares-chart.js';
 
-/** What the dashboard shows at one moment: a session step and the PSI history up to it. */
+/** What the dashboard shows at one moment: a session step and the histories up to it. */
 export interface FeedView {
   readonly step: SessionStep;
   readonly psi: readonly PsiPoint[];
+  /** The process's time shares, one point per interval. */
+  readonly shares: readonly SharesPoint[];
+}
+
+/** The histories a step adds to: a PSI point per sample, a shares point per interval. */
+function timeOf(step: SessionStep): number {
+  return step.sample?.tMonoMs ?? 0;
 }
 
 /** What the dashboard needs of a live source: sample now, show the newest. */
@@ -38,19 +46,29 @@ export interface ReplaySource {
 
 export type Feed = LiveSource | ReplaySource;
 
+/** Told when a sample starts and ends (attach keeps its last samples in memory for `c` after exit). */
+export interface SampleBounds {
+  begin(): void;
+  end(tMonoMs: number, tWallMs: number): void;
+  /** The sample found the process gone: keep nothing of it. */
+  drop(): void;
+}
+
 /** Live: each `sample()` reads /proc once; the view is the newest step. */
 export class LiveFeed implements LiveSource {
   readonly mode = 'live' as const;
   readonly sampleCount = null;
   private psi: PsiPoint[] = [];
+  private shares: SharesPoint[] = [];
   private step: SessionStep;
 
   constructor(
     private readonly session: LiveSession,
     first: SessionStep,
+    private readonly bounds?: SampleBounds,
   ) {
     this.step = first;
-    if (first.diagnosis) this.psi = [psiPoint(first.diagnosis)];
+    if (first.diagnosis) this.psi = [psiPoint(first.diagnosis, timeOf(first))];
   }
 
   get pid(): number {
@@ -68,8 +86,17 @@ export class LiveFeed implements LiveSource {
   /** One sample. After the process ended the session keeps returning the frozen step. */
   sample(): void {
     const before = this.step.diagnosis;
+    this.bounds?.begin();
     this.step = this.session.step();
-    if (this.step.diagnosis && this.step.diagnosis !== before) this.psi = pushPsi(this.psi, psiPoint(this.step.diagnosis));
+    const sample = this.step.sample;
+    if (sample && !this.step.ended) this.bounds?.end(sample.tMonoMs, sample.tWallMs);
+    else this.bounds?.drop();
+    const d = this.step.diagnosis;
+    if (d && d !== before && !this.step.ended) {
+      this.psi = pushPoint(this.psi, psiPoint(d, timeOf(this.step)));
+      const shares = sharesPoint(d, timeOf(this.step));
+      if (shares) this.shares = pushPoint(this.shares, shares);
+    }
   }
 
   look(): void {
@@ -81,7 +108,7 @@ export class LiveFeed implements LiveSource {
   }
 
   view(): FeedView {
-    return { step: this.step, psi: this.psi };
+    return { step: this.step, psi: this.psi, shares: this.shares };
   }
 }
 
@@ -111,11 +138,15 @@ export class ReplayFeed implements ReplaySource {
 
   view(index: number): FeedView {
     const psi: PsiPoint[] = [];
+    const shares: SharesPoint[] = [];
     for (let i = 0; i <= index; i++) {
       const s = this.at(i);
-      if (s.diagnosis && !s.ended) psi.push(psiPoint(s.diagnosis));
+      if (!s.diagnosis || s.ended) continue;
+      psi.push(psiPoint(s.diagnosis, timeOf(s)));
+      const point = sharesPoint(s.diagnosis, timeOf(s));
+      if (point) shares.push(point);
     }
-    return { step: this.at(index), psi };
+    return { step: this.at(index), psi, shares };
   }
 
   position(index: number, playing: boolean): ReplayPosition {

@@ -4,7 +4,9 @@
  */
 
 export type Intent =
-  | { readonly type: 'quit' }
+  /** q quits, or goes back to top when attach was opened from it; Q (`all`) always quits. */
+  | { readonly type: 'quit'; readonly all?: boolean }
+  | { readonly type: 'charts' }
   | { readonly type: 'help' }
   | { readonly type: 'move'; readonly delta: number }
   | { readonly type: 'page'; readonly delta: number }
@@ -44,6 +46,8 @@ const BY_NAME: Readonly<Record<string, Intent>> = {
 
 const BY_CHAR: Readonly<Record<string, Intent>> = {
   q: { type: 'quit' },
+  Q: { type: 'quit', all: true },
+  v: { type: 'charts' },
   '?': { type: 'help' },
   h: { type: 'help' },
   j: { type: 'move', delta: 1 },
@@ -56,7 +60,7 @@ const BY_CHAR: Readonly<Record<string, Intent>> = {
 };
 
 export function intentForKey(key: KeyPress, mode: KeyMode): Intent | null {
-  if (key.ctrl) return key.name === 'c' ? { type: 'quit' } : null;
+  if (key.ctrl) return key.name === 'c' ? { type: 'quit', all: true } : null;
   if (key.name === 'left' || key.name === 'right') {
     return mode === 'replay' ? { type: 'step', delta: key.name === 'left' ? -1 : 1 } : null;
   }
@@ -65,16 +69,20 @@ export function intentForKey(key: KeyPress, mode: KeyMode): Intent | null {
   return key.ch !== undefined ? (BY_CHAR[key.ch] ?? null) : null;
 }
 
-/** The keys as the status line and the help screen list them. */
-export function keyHelp(mode: KeyMode): readonly (readonly [string, string])[] {
+/**
+ * The keys as the status line and the help screen list them. `fromTop`: attach was opened
+ * from top, where q and Esc go back to.
+ */
+export function keyHelp(mode: KeyMode, fromTop = false): readonly (readonly [string, string])[] {
   return [
-    ['q', 'quit'],
+    ...(fromTop ? ([['q Esc', 'back to top'], ['Q', 'quit']] as const) : ([['q', 'quit']] as const)),
     ['?', 'help'],
     ['↑↓ j k', 'select'],
     ['Enter', 'detail'],
     ['s', 'sort'],
     ['g', 'group'],
     ['t', 'tree'],
+    ['v', 'charts'],
     ...(mode === 'replay' ? ([['←→', 'step'], ['p', 'play']] as const) : ([['p', 'pause'], ['c', 'capture']] as const)),
   ];
 }

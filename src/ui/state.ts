@@ -11,7 +11,7 @@ export const SORT_LABELS: Readonly<Record<SortKey, string>> = {
   tid: 'tid',
 };
 
-export type Overlay = 'none' | 'help' | 'detail' | 'tree';
+export type Overlay = 'none' | 'help' | 'detail' | 'tree' | 'charts';
 
 /** Everything the dashboard remembers between frames apart from the data itself. */
 export interface UiState {
@@ -119,6 +119,8 @@ export function reduce(state: UiState, intent: Intent, ctx: RowContext): UiState
       return toggle(state, 'help');
     case 'tree':
       return toggle(state, 'tree');
+    case 'charts':
+      return toggle(state, 'charts');
     case 'sort':
       return { ...state, sort: cycle(SORT_KEYS, state.sort) };
     case 'group':

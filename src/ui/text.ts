@@ -1,3 +1,5 @@
+import type { LineChart } from './charts/model.js';
+
 /**
  * What a panel draws: lines of styled segments. View models produce these (pure, width-aware);
  * the blessed adapter turns them into tagged strings; tests read them as plain text.
@@ -77,6 +79,8 @@ export interface PanelModel {
   readonly title: string;
   readonly titleTone?: Tone;
   readonly lines: readonly Line[];
+  /** A chart the surface draws instead of `lines` where it can (the lines are its text rendering). */
+  readonly chart?: LineChart;
 }
 
 /** The inner size of a panel (inside its border). */

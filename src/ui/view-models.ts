@@ -2,17 +2,22 @@ import type { Diagnosis } from '../diagnose/types.js';
 import type { Sample } from '../sample/types.js';
 import type { SessionEnd } from '../session/session.js';
 import type { KeyMode } from './keys.js';
-import { computeLayout, inner, PANEL_IDS, type Layout, type PanelId, type Rect, type TooSmall } from './layout.js';
+import { FULL_DISPLAY, type Display } from './charts/model.js';
+import { psiChart, type PsiPoint } from './charts/psi-chart.js';
+import { sharesChart, type SharesPoint } from './charts/shares-chart.js';
+import { chartTextLines } from './charts/text-chart.js';
+import { chartsOverBody, computeLayout, inner, PANEL_IDS, type ChartId, type Layout, type PanelId, type Rect, type TooSmall } from './layout.js';
 import { detailLines, detailPanel, type DetailInput } from './panels/detail.js';
 import { headerLines, type HeaderInput } from './panels/header.js';
-import { pressurePanel, type PsiPoint } from './panels/pressure.js';
+import { pressurePanel } from './panels/pressure.js';
 import { resourceGaps, resourcesPanel } from './panels/resources.js';
 import { helpLines, statusLine } from './panels/status.js';
 import { rowThread, tableRows, threadsPanel, type Row } from './panels/threads.js';
 import { treeLines, treePanel } from './panels/tree.js';
+import { verdictLines } from './panels/verdict.js';
 import { reconcile, type UiState } from './state.js';
-import type { ScreenFrame } from './surface.js';
-import { fitPanel, line, seg, type Line, type PanelModel } from './text.js';
+import type { ChartPlacement, ScreenFrame } from './surface.js';
+import { fitPanel, line, seg, wrapText, type Line, type PanelModel, type Tone } from './text.js';
 
 /** Everything one frame is drawn from. */
 export interface FrameInput {
@@ -24,6 +29,12 @@ export interface FrameInput {
   readonly sample: Sample | null;
   readonly ended: SessionEnd | null;
   readonly psi: readonly PsiPoint[];
+  /** The process's time shares, one point per interval (empty before the second sample). */
+  readonly shares?: readonly SharesPoint[];
+  /** What the terminal can show (charts drawn, or as text with Unicode or ASCII bars). */
+  readonly display?: Display;
+  /** attach was opened from top: q and Esc go back to it. */
+  readonly fromTop?: boolean;
   readonly ui: UiState;
   readonly header: Omit<HeaderInput, 'diagnosis' | 'ended' | 'paused'>;
   readonly message: string | null;
@@ -44,12 +55,14 @@ export interface ComposedFrame {
 
 /** The too-small message; `instead` is the one-shot command that fits anywhere. */
 export function tooSmallLines(t: TooSmall, instead = 'proctriage triage PID'): Line[] {
-  return [
-    line(seg('proctriage: the terminal is too small', 'bold')),
-    line(`it is ${t.cols}×${t.rows}; the dashboard needs at least ${t.needCols}×${t.needRows}.`),
-    line('Enlarge the window (it re-lays out at once), or press q to quit.'),
-    line(seg(`For a one-shot report that fits anywhere: ${instead}`, 'dim')),
+  const said: [string, Tone][] = [
+    ['proctriage: the terminal is too small', 'bold'],
+    [`it is ${t.cols}×${t.rows}; the dashboard needs at least ${t.needCols}×${t.needRows}.`, 'plain'],
+    ['Enlarge the window (it re-lays out at once), or press q to quit.', 'plain'],
+    [`For a one-shot report that fits anywhere: ${instead}`, 'dim'],
   ];
+  // Wrapped, never cut: the message is all a small terminal shows.
+  return said.flatMap(([text, tone]) => wrapText(text, Math.max(1, t.cols)).map((w) => line(seg(w, tone))));
 }
 
 /** A title sits on the top border after `┌─`, padded by a space each side, before `─┐`. */
@@ -72,11 +85,14 @@ function overlayLines(input: FrameInput, ui: UiState, detail: DetailInput, width
     case 'none':
       return null;
     case 'help':
-      return { title: 'help — ? or Esc closes', lines: helpLines(input.mode, ui) };
+      return { title: 'help — ? or Esc closes', lines: helpLines(input.mode, ui, input.fromTop ?? false) };
     case 'detail':
       return { title: `thread ${detail.thread?.tid ?? ''} explained — ↑↓ other threads, Esc closes`, lines: detailLines(detail, width, true) };
     case 'tree':
-      return { title: 'decision tree, all evidence — t or Esc closes', lines: treeLines(input.diagnosis, { width, height }, true) };
+      return { title: 'decision tree, whole — t or Esc closes', lines: treeLines(input.diagnosis, { width, height }, true) };
+    case 'charts':
+      // Drawn as charts over the body (chartPanels), not as an overlay of text.
+      return null;
   }
 }
 
@@ -98,21 +114,41 @@ function overlay(input: FrameInput, ui: UiState, detail: DetailInput, layout: La
   return o ? scrolledOverlay(o, layout.body, ui.overlayScroll) : { panel: null, scroll: 0 };
 }
 
+/** The two charts, each a panel holding its chart and its text rendering, titled for its rect. */
+function chartPanels(input: FrameInput, rects: Readonly<Record<ChartId, Rect>>): ChartPlacement[] {
+  const display = input.display ?? FULL_DISPLAY;
+  const psi = psiChart(input.diagnosis, input.psi);
+  const shares = sharesChart(input.shares ?? []);
+  const window = (n: number) => (n >= 2 ? ` over ${Math.round((n - 1) * (input.header.intervalMs / 1000))} s` : '');
+  const made: [ChartId, string, typeof psi][] = [
+    ['psiChart', `PSI avg10 %${window(input.psi.length)}, threshold ${input.diagnosis.pressure.system.threshold} %`, psi],
+    ['sharesChart', `time shares — average threads running, runnable, in each wait${window(shares.xLabels.length)}`, shares],
+  ];
+  return made.map(([id, title, chart]) => {
+    const rect = rects[id];
+    const empty = chart.xLabels.length < 2 ? [line(seg(id === 'sharesChart' ? 'measuring… (shares need two samples)' : 'measuring…', 'dim'))] : null;
+    const lines = empty ?? chartTextLines(chart, inner(rect), display.unicode);
+    return { id, rect, panel: { title: fitTitle(title, rect.width), lines, chart } };
+  });
+}
+
 /** Diagnosis + UI state → what every panel draws. Pure: the dashboard's only drawing logic. */
 export function composeFrame(input: FrameInput): ComposedFrame {
-  const layout = computeLayout(input.cols, input.rows);
-  const rows = tableRows(input.diagnosis, input.ui.sort, input.ui.grouped);
+  const d = input.diagnosis;
+  const verdict = verdictLines(d, input.cols);
+  const layout = computeLayout(input.cols, input.rows, verdict.length);
+  const rows = tableRows(d, input.ui.sort, input.ui.grouped);
   if (layout.kind === 'too-small') {
     return { frame: { kind: 'too-small', layout, lines: tooSmallLines(layout) }, ui: input.ui, rows, pageSize: 1 };
   }
-  const d = input.diagnosis;
+  const unicode = (input.display ?? FULL_DISPLAY).unicode;
   const threadsSize = inner(layout.panels.threads);
   const pageSize = Math.max(1, threadsSize.height - 1);
   const reconciled = reconcile(input.ui, { rowKeys: rows.map((r) => r.key), pageSize, sampleCount: input.header.replay?.count ?? null });
   const selected = rows[reconciled.selectedIndex];
   const detail = detailInput(d, input.sample, selected);
   const panels: Record<PanelId, PanelModel> = {
-    pressure: pressurePanel(d, input.psi, inner(layout.panels.pressure), input.sample?.cgroupPath ?? null),
+    pressure: pressurePanel(d, input.psi, inner(layout.panels.pressure), input.sample?.cgroupPath ?? null, unicode),
     resources: resourcesPanel(d, resourceGaps(input.sample), inner(layout.panels.resources)),
     threads: threadsPanel(d, rows, reconciled, threadsSize).panel,
     detail: detailPanel(detail, inner(layout.panels.detail)),
@@ -122,8 +158,20 @@ export function composeFrame(input: FrameInput): ComposedFrame {
   const ui = over.scroll === reconciled.overlayScroll ? reconciled : { ...reconciled, overlayScroll: over.scroll };
   for (const id of PANEL_IDS) panels[id] = { ...panels[id], title: fitTitle(panels[id].title, layout.panels[id].width) };
   const header = headerLines({ ...input.header, diagnosis: d, ended: input.ended, paused: input.ui.paused }, layout.header.width);
+  const chartsInFront = ui.overlay === 'charts';
+  const chartRects = chartsInFront ? chartsOverBody(layout.body) : layout.charts;
   return {
-    frame: { kind: 'dashboard', layout, header, status: statusLine(input.mode, input.message, layout.status.width), panels, overlay: over.panel },
+    frame: {
+      kind: 'dashboard',
+      layout,
+      header,
+      verdict,
+      status: statusLine(input.mode, input.message, layout.status.width, input.fromTop ?? false),
+      panels,
+      overlay: over.panel,
+      charts: chartRects ? chartPanels(input, chartRects) : [],
+      chartsInFront,
+    },
     ui,
     rows,
     pageSize,

@@ -125,11 +125,12 @@ describe('proctriage triage (CLI)', () => {
   });
 });
 
-describe('the dashboard on a capture it cannot show', () => {
-  it('a machine-wide capture is refused with exit 4 before any terminal is needed', async () => {
-    const r = await runCli(['replay', join(import.meta.dirname, '..', '..', 'fixtures', 'machine-waiters')]);
-    expect(r.code).toBe(4);
-    expectOneLineError(r.stderr, /is a machine-wide capture/);
+describe('the dashboard on a machine capture', () => {
+  it('replay opens it in the top view: without a terminal, exit 5 and the command that works', async () => {
+    const dir = join(import.meta.dirname, '..', '..', 'fixtures', 'machine-waiters');
+    const r = await runCli(['replay', dir]);
+    expect(r.code).toBe(5);
+    expectOneLineError(r.stderr, new RegExp(`proctriage sample --replay ${dir}`));
   });
 });
 

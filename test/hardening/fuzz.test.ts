@@ -187,7 +187,7 @@ describe('(b) every error path of the CLI', () => {
   /** Also a proc root of one process (42) whose stat and status are FIFOs. */
   const badRoot = fc.oneof(notAProc, fc.constant(dirs.fifoRoot));
   const badOut = fc.constantFrom(join(dirs.empty, 'no', 'such', 'x'), dirs.dangling, dirs.nonEmpty, join(dirs.file, 'x'), dirs.file, '/proc/x');
-  const badCapture = fc.constantFrom(dirs.corrupt, dirs.noMeta, dirs.empty, dirs.file, '/nonexistent', dirs.dangling, join(PROJECT, 'fixtures', 'machine-waiters'));
+  const badCapture = fc.constantFrom(dirs.corrupt, dirs.noMeta, dirs.empty, dirs.file, '/nonexistent', dirs.dangling);
   const opt = (name: string, values: fc.Arbitrary<string>) => fc.option(values.map((v) => [name, v]), { nil: [] as string[] });
   const flag = (name: string) => fc.boolean().map((b) => (b ? [name] : []));
   const json = flag('--json');

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../../src/diagnose/types.js';
 import type { SessionEnd, SessionStep } from '../../src/session/session.js';
-import { Dashboard, type DashboardExit } from '../../src/ui/dashboard.js';
+import { Dashboard, type BackToTop, type CaptureControl, type DashboardExit } from '../../src/ui/dashboard.js';
 import type { FeedView, LiveSource } from '../../src/ui/feeds.js';
 import { psiPoint, type PsiPoint } from '../../src/ui/panels/pressure.js';
 import { makeDiagnosis, thread } from './support/diagnosis.js';
@@ -23,7 +23,7 @@ class ScriptedLive implements LiveSource {
     private readonly ends: { at: number; end: SessionEnd } | null = null,
   ) {
     this.step = { diagnosis: script[0]!, sample: null, ended: null };
-    this.psi = [psiPoint(script[0]!)];
+    this.psi = [psiPoint(script[0]!, 0)];
   }
   get ended() {
     return this.step.ended !== null;
@@ -39,7 +39,7 @@ class ScriptedLive implements LiveSource {
     }
     const d = this.script[Math.min(this.samples, this.script.length - 1)]!;
     this.step = { diagnosis: d, sample: null, ended: null };
-    this.psi.push(psiPoint(d));
+    this.psi.push(psiPoint(d, this.samples * 1000));
   }
   looks = 0;
   /** Looks between samples, as the live feed takes them (none by default: the tests count samples). */
@@ -51,14 +51,14 @@ class ScriptedLive implements LiveSource {
     return this.lookEveryMs;
   }
   view(): FeedView {
-    return { step: this.step, psi: this.psi };
+    return { step: this.step, psi: this.psi, shares: [] };
   }
 }
 
 const flush = () => new Promise<void>((r) => setImmediate(r));
 
-function start(feed: LiveSource, surface = new RecordingSurface(), intervalMs = 60_000, capture?: () => Promise<string>) {
-  const dashboard = new Dashboard({ feed, surface, intervalMs, ...(capture ? { capture } : {}) });
+function start(feed: LiveSource, surface = new RecordingSurface(), intervalMs = 60_000, capture?: (control: CaptureControl) => Promise<string>, fromTop = false) {
+  const dashboard = new Dashboard({ feed, surface, intervalMs, fromTop, ...(capture ? { capture } : {}) });
   const done = dashboard.run();
   return { dashboard, surface, done };
 }
@@ -165,16 +165,25 @@ describe('Dashboard', () => {
 
   it('freezes on the last sample, marked EXITED, and stops sampling', async () => {
     const feed = new ScriptedLive([makeDiagnosis(), makeDiagnosis()], { at: 2, end: { reason: 'exited', message: 'process 100 exited' } });
-    const { surface, done } = start(feed, new RecordingSurface(), 20);
+    const asked: boolean[] = [];
+    const { surface, done } = start(feed, new RecordingSurface(), 20, async ({ exited }) => {
+      asked.push(exited);
+      return '/tmp/kept';
+    });
     await sleep(200);
     expect(feed.samples).toBe(2);
-    expect(surface.text()).toContain('EXITED');
+    // The badge says EXITED instead of LIVE, and the state is the last one seen.
+    expect(surface.text()).toMatch(/^ EXITED  pid 100 app  last state S \(sleeping\)/);
+    expect(surface.text()).not.toContain('LIVE');
     expect(surface.text()).toContain('process 100 exited (frozen on the sample of');
     expect(surface.text()).toContain('futex'); // the last diagnosis is still on screen
     surface.press({ name: 'down' }); // keys still work
     surface.press({ ch: 'c' });
     await flush();
-    expect(surface.text()).toContain('the process is gone: nothing left to capture');
+    await flush();
+    // c after exit writes the samples still in memory.
+    expect(asked).toEqual([true]);
+    expect(surface.text()).toContain('capture written to /tmp/kept');
     surface.press({ ch: 'q' });
     await done;
   });
@@ -239,7 +248,7 @@ describe('Dashboard', () => {
     const { surface, done } = start(new ScriptedLive([long]), new RecordingSurface(80, 24));
     surface.press({ ch: 't' });
     await flush();
-    expect(surface.text()).toMatch(/ · 1–18\/\d+ PgUp PgDn/);
+    expect(surface.text()).toMatch(/ · 1–\d+\/\d+ PgUp PgDn/);
     expect(surface.text()).not.toContain('see which thread holds the lock');
     surface.press({ name: 'end' });
     await flush();
@@ -259,7 +268,7 @@ describe('Dashboard', () => {
     const { done } = start(new ScriptedLive([makeDiagnosis()]), surface);
     fail = true;
     surface.press({ name: 'down' });
-    const exit: DashboardExit = await done;
+    const exit: DashboardExit | BackToTop = await done;
     expect('error' in exit && exit.error instanceof Error && exit.error.message).toBe('boom');
     expect(surface.destroyed).toBe(1);
   });

@@ -3,8 +3,8 @@
  * starts, and `proctriage replay` on a capture it makes; `capture-pane -p` is what a user sees.
  * Needs tmux (CI: apt-get install -y tmux) and gcc (the spawners compile small C programs).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -333,7 +333,7 @@ describe('proctriage top in tmux', () => {
     expect(terminalRestored(end.screen)).toBe(true);
   }, 60_000);
 
-  it('Enter on a process opens attach on it; q there exits', async () => {
+  it('Enter on a process opens attach on it; q there comes back to top, q in top exits', async () => {
     const pane = open(TOP, { cols: 160, rows: 50 });
     await pane.waitFor(groupRow, 20_000);
     await selectRow(pane, groupRow);
@@ -343,6 +343,8 @@ describe('proctriage top in tmux', () => {
     pane.keys('Enter');
     const screen = await pane.waitFor(`pid ${queue.pid} waiters`, 15_000);
     expect(screen).toMatch(/─ threads \(7\)/);
+    pane.keys('q');
+    await pane.waitFor('processes in futex', 15_000);
     pane.keys('q');
     const end = await ended(pane);
     expect(end.code).toBe(0);
@@ -410,4 +412,187 @@ describe('without a terminal', () => {
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/not a usable capture/);
   });
+});
+
+describe('issue 13: the verdict, the charts, the way back, every capture replays', () => {
+  /** A shell that sleeps until SIGUSR1, then spins on a CPU: the test changes the load when it wants. */
+  function spinOnSignal(): ChildProcess {
+    return spawn('sh', ['-c', 'trap "while :; do :; done" USR1; while :; do sleep 0.1; done'], { stdio: 'ignore' });
+  }
+  const kids: ChildProcess[] = [];
+  afterAll(() => {
+    for (const k of kids) k.kill('SIGKILL');
+  });
+
+  it('at 80×24 the whole verdict is on screen above the panels, wrapped, never cut', async () => {
+    const sleeper = await spawnSleeper();
+    const pane = open(`attach ${sleeper.pid}`, { cols: 80, rows: 24 });
+    await pane.waitFor('─ threads');
+    // Paused, so that the verdict on screen and the one in the whole tree are of the same sample.
+    pane.keys('p');
+    const screen = await pane.waitFor('PAUSED');
+    const lines = screen.split('\n');
+    const verdictText = lines.slice(3, lines.findIndex((l) => l.startsWith('┌'))).join(' ');
+    expect(verdictText).toMatch(/^ (OK|WARNING|PROBLEM) /);
+    expect(verdictText).not.toContain('…');
+    pane.keys('t');
+    const tree = (await pane.waitFor('decision tree, whole')).split('\n');
+    const from = tree.findIndex((l) => l.startsWith('│verdict'));
+    const to = tree.findIndex((l, i) => i > from && /^│\d /.test(l));
+    const whole = tree.slice(from, to).map((l) => l.slice(16).replace(/│$/, '').trim()).join(' ');
+    // Every word of the verdict, as the whole tree says it, is on the main screen.
+    const words = (t: string) => t.replace(/\s+/g, ' ').trim();
+    expect(words(verdictText.replace(/^ (OK|WARNING|PROBLEM) /, ''))).toBe(words(whole));
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  }, 30_000);
+
+  it('the time-shares chart changes when the load changes (drawn with blessed-contrib), and v shows the charts at 80×24', async () => {
+    const spin = spinOnSignal();
+    kids.push(spin);
+    const pane = open(`attach ${spin.pid} --interval 500`, { cols: 120, rows: 44 });
+    let screen = await pane.waitFor((s) => s.includes('time shares') && /[⠁-⣿]/.test(s), 20_000);
+    const chartRows = (s: string) => s.split('\n').filter((l) => /[⠁-⣿]/.test(l)).join('\n');
+    const before = chartRows(screen);
+    expect(screen).toContain('PSI avg10 %');
+    spin.kill('SIGUSR1');
+    screen = await pane.waitFor((s) => chartRows(s) !== before && /R \(running\)/.test(s), 20_000);
+    expect(chartRows(screen)).not.toBe(before);
+    pane.resize(80, 24);
+    await pane.waitFor('─ threads');
+    pane.keys('v');
+    screen = await pane.waitFor((s) => s.includes('time shares') && s.includes('PSI avg10 %'));
+    expect(screen).toMatch(/running/);
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  }, 60_000);
+
+  it.each([
+    ['NO_COLOR', { NO_COLOR: '1' }],
+    ['LANG=C', { LANG: 'C' }],
+  ] as [string, Record<string, string>][])('under %s the charts are labelled sparklines, one row per series, and the running row rises with the load', async (_, env) => {
+    const spin = spinOnSignal();
+    kids.push(spin);
+    const pane = open(`attach ${spin.pid} --interval 500`, { cols: 120, rows: 44, env });
+    // Without Unicode the borders are the terminal's line-drawing set: `x` for │ under tmux.
+    let screen = await pane.waitFor(/[│x]running +0\.\d/, 20_000);
+    expect(screen).not.toMatch(/[⠁-⣿]/);
+    // No braille and no `?` for a character the terminal lacks: ASCII bars.
+    if (env.LANG === 'C') expect(screen.split('\n').filter((l) => /[│x]running /.test(l)).join('')).not.toContain('?');
+    spin.kill('SIGUSR1');
+    screen = await pane.waitFor(/[│x]running +(0\.[5-9]|1\.\d)/, 20_000);
+    expect(screen).toContain('threads, newest on the right');
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+  }, 60_000);
+
+  it('c after the process exited writes the samples in memory; the header says EXITED, never LIVE, with the last state', async () => {
+    const sleeper = await spawnSleeper();
+    const pane = open(`attach ${sleeper.pid} --interval 300 --capture-dir ${work}`, { cols: 120, rows: 40 });
+    await pane.waitFor('sleep');
+    await pane.waitFor(/REPLAY|LIVE/);
+    await sleep(800);
+    await sleeper.stop();
+    let screen = await pane.waitFor('EXITED');
+    expect(screen.split('\n')[0]).toMatch(/^ EXITED  pid \d+ \S+  last state S \(sleeping\)/);
+    expect(screen.split('\n')[0]).not.toContain('LIVE');
+    pane.keys('c');
+    screen = await pane.waitFor(/capture written to (\S+)/, 15_000);
+    const dir = /capture written to (\S+)/.exec(screen)![1]!;
+    expect(dir.startsWith(work)).toBe(true);
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+    const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { pid: number; samples: unknown[]; howMade: string };
+    expect(meta.pid).toBe(sleeper.pid);
+    expect(meta.samples).toHaveLength(2);
+    expect(meta.howMade).toContain('after the process exited');
+    const r = await runCli(['triage', '--replay', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/sleep/);
+  }, 60_000);
+
+  it('from top, Enter opens attach; q comes back to top at the same row; help says so; Q quits', async () => {
+    const queue = await spawnFutexLockQueue(4);
+    const pane = open('top --hz 2', { cols: 160, rows: 50 });
+    const row = /^│(.)\s*\d+\.\d+ futex\s+futex_\w+\s+waiters\s/m;
+    let screen = await pane.waitFor(row, 20_000);
+    const target = () => pane.screen().split('\n').findIndex((l) => row.test(l));
+    const selected = () => pane.screen().split('\n').findIndex((l) => l.startsWith('│▶'));
+    for (let i = 0; i < 40 && selected() !== target(); i++) {
+      pane.keys(selected() < target() ? 'Down' : 'Up');
+      await sleep(150);
+    }
+    pane.keys('Enter');
+    screen = await pane.waitFor('processes in futex');
+    const proc = new RegExp(`^│▶\\s+\\d+\\.\\d+\\s+${queue.pid} waiters`, 'm');
+    for (let i = 0; i < 20 && !proc.test(pane.screen()); i++) {
+      pane.keys('Down');
+      await sleep(150);
+    }
+    expect(pane.screen()).toMatch(proc);
+    pane.keys('Enter');
+    screen = await pane.waitFor(`pid ${queue.pid} waiters`, 15_000);
+    expect(screen).toMatch(/q Esc back to top {2}Q quit/);
+    pane.keys('?');
+    screen = await pane.waitFor('back to top, at the row this process was opened from');
+    pane.keys('Escape');
+    await pane.waitFor((s) => !s.includes('help —'));
+    pane.keys('q');
+    screen = await pane.waitFor('processes in futex', 15_000);
+    expect(screen).toMatch(proc);
+    pane.keys('Enter');
+    await pane.waitFor(`pid ${queue.pid} waiters`, 15_000);
+    pane.keys('Escape');
+    await pane.waitFor('processes in futex', 15_000);
+    pane.keys('Enter');
+    await pane.waitFor(`pid ${queue.pid} waiters`, 15_000);
+    pane.keys('Q');
+    const end = await ended(pane);
+    expect(end.code).toBe(0);
+    expect(terminalRestored(end.screen)).toBe(true);
+    await queue.stop();
+  }, 90_000);
+
+  it('a machine capture opens in the top view with replay and top --replay, and steps with ← →', async () => {
+    const dir = join(work, 'machine-cap');
+    const made = await runCli(['sample', '--duration', '1.5', '--hz', '2', '--capture', dir]);
+    expect(made.code, made.stderr).toBe(0);
+    for (const args of [`replay ${dir}`, `top --replay ${dir}`]) {
+      const pane = open(args, { cols: 120, rows: 30 });
+      let screen = await pane.waitFor(/REPLAY (\d)\/\1/);
+      expect(screen).toContain('whole machine');
+      expect(screen).toContain(`machine capture ${dir}`);
+      expect(screen).toMatch(/┌─ waits — average active threads/);
+      pane.keys('Left');
+      screen = await pane.waitFor(/REPLAY (\d)\/(\d)/);
+      const m = /REPLAY (\d)\/(\d)/.exec(screen)!;
+      expect(Number(m[1])).toBe(Number(m[2]) - 1);
+      pane.keys('q');
+      expect((await ended(pane)).code).toBe(0);
+    }
+  }, 60_000);
+});
+
+describe('blessed-contrib loads only when a chart is drawn', () => {
+  it('attach at 80×24 has not loaded it; v (a chart on screen) loads it; triage never does', async () => {
+    const log = join(work, 'loaded.log');
+    const hook = join(work, 'hook.cjs');
+    writeFileSync(hook, `const M = require('node:module'); const load = M._load; M._load = function (r, ...rest) { if (r.startsWith('blessed')) require('node:fs').appendFileSync(${JSON.stringify(log)}, r + '\\n'); return load.call(this, r, ...rest); };`);
+    const loaded = () => (existsSync(log) ? readFileSync(log, 'utf8') : '');
+    const sleeper = await spawnSleeper();
+    const pane = open(`attach ${sleeper.pid}`, { cols: 80, rows: 24, env: { NODE_OPTIONS: `--require ${hook}` } });
+    await pane.waitFor('─ threads');
+    await sleep(1500);
+    expect(loaded()).toMatch(/^blessed$/m);
+    expect(loaded()).not.toContain('blessed-contrib');
+    pane.keys('v');
+    await pane.waitFor((s) => /[⠁-⣿]/.test(s), 10_000);
+    expect(loaded()).toContain('blessed-contrib/lib/widget/charts/line.js');
+    pane.keys('q');
+    expect((await ended(pane)).code).toBe(0);
+    rmSync(log, { force: true });
+    const r = await runCli(['triage', String(sleeper.pid), '--interval', '100'], { NODE_OPTIONS: `--require ${hook}` });
+    expect(r.code).toBe(0);
+    expect(loaded()).toBe('');
+  }, 60_000);
 });

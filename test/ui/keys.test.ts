@@ -4,8 +4,11 @@ import { intentForKey, keyHelp, type KeyPress } from '../../src/ui/keys.js';
 describe('intentForKey', () => {
   const table: [string, KeyPress, 'live' | 'replay', unknown][] = [
     ['q quits', { ch: 'q', name: 'q' }, 'live', { type: 'quit' }],
-    ['Ctrl-C quits', { ch: '\u0003', name: 'c', ctrl: true }, 'live', { type: 'quit' }],
-    ['Ctrl-C quits in replay', { name: 'c', ctrl: true }, 'replay', { type: 'quit' }],
+    ['Ctrl-C quits (all of it, from top too)', { ch: '\u0003', name: 'c', ctrl: true }, 'live', { type: 'quit', all: true }],
+    ['Ctrl-C quits in replay', { name: 'c', ctrl: true }, 'replay', { type: 'quit', all: true }],
+    ['q quits (or goes back to top)', { ch: 'q', name: 'q' }, 'live', { type: 'quit' }],
+    ['Q quits all', { ch: 'Q', name: 'q' }, 'live', { type: 'quit', all: true }],
+    ['v toggles the charts', { ch: 'v', name: 'v' }, 'live', { type: 'charts' }],
     ['c (no ctrl) captures', { ch: 'c', name: 'c' }, 'live', { type: 'capture' }],
     ['other ctrl keys do nothing', { name: 'l', ctrl: true }, 'live', null],
     ['? is help', { ch: '?' }, 'live', { type: 'help' }],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeLayout, MIN_COLS, MIN_ROWS, PANEL_IDS, type Rect } from '../../src/ui/layout.js';
+import { CHART_IDS, CHART_ROWS, computeLayout, MIN_COLS, MIN_ROWS, PANEL_IDS, type Rect } from '../../src/ui/layout.js';
 
 const overlaps = (a: Rect, b: Rect) =>
   a.left < b.left + b.width && b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height;
@@ -24,10 +24,13 @@ describe('computeLayout', () => {
     [160, 50, 'wide'],
     [300, 90, 'wide'],
   ])('%i×%i: every panel inside the screen, none overlapping, thread table ≥ 3 rows', (cols, rows, kind) => {
-    const l = computeLayout(cols, rows);
+    const l = computeLayout(cols, rows, 3);
     if (l.kind === 'too-small') throw new Error('unexpected');
     expect(l.kind).toBe(kind);
-    const rects = [l.header, l.status, ...PANEL_IDS.map((id) => l.panels[id])];
+    // The charts have a row of their own from CHART_ROWS rows on.
+    expect(l.charts !== null).toBe(rows >= CHART_ROWS);
+    const charts = l.charts ? CHART_IDS.map((id) => l.charts![id]) : [];
+    const rects = [l.header, l.verdict, l.status, ...PANEL_IDS.map((id) => l.panels[id]), ...charts];
     for (const r of rects) {
       expect(r.left).toBeGreaterThanOrEqual(0);
       expect(r.top).toBeGreaterThanOrEqual(0);
@@ -38,9 +41,19 @@ describe('computeLayout', () => {
     }
     for (let i = 0; i < rects.length; i++) for (let j = i + 1; j < rects.length; j++) expect(overlaps(rects[i]!, rects[j]!)).toBe(false);
     expect(l.panels.threads.height - 3).toBeGreaterThanOrEqual(3);
-    expect(l.panels.pressure.height).toBeGreaterThanOrEqual(7);
-    // The body is covered exactly: panel areas add up to it.
-    const area = PANEL_IDS.reduce((n, id) => n + l.panels[id].width * l.panels[id].height, 0);
+    expect(l.panels.pressure.height).toBeGreaterThanOrEqual(6);
+    expect(l.verdict).toEqual({ top: 3, left: 0, width: cols, height: 3 });
+    // The body is covered exactly: panel (and chart) areas add up to it.
+    const area = [...PANEL_IDS.map((id) => l.panels[id]), ...charts].reduce((n, r) => n + r.width * r.height, 0);
     expect(area).toBe(l.body.width * l.body.height);
+  });
+
+  it('a long verdict takes the rows it needs; the panels below shrink, the threads keep some', () => {
+    const l = computeLayout(80, 24, 9);
+    if (l.kind === 'too-small') throw new Error('unexpected');
+    expect(l.verdict.height).toBe(9);
+    expect(l.panels.pressure.top).toBe(12);
+    expect(l.panels.threads.height).toBeGreaterThanOrEqual(3);
+    expect(l.status.top).toBe(23);
   });
 });

@@ -95,7 +95,7 @@ describe('pressure', () => {
 
   it('shows some and full for system and cgroup, irq only where present', () => {
     const d = makeDiagnosis({ systemPsi: { cpu: 34.2, memory: 0, io: 1.2 } });
-    const history = [psiPoint(d), psiPoint(d)];
+    const history = [psiPoint(d, 0), psiPoint(d, 0)];
     const p = pressurePanel(d, history, { width: 60, height: 12 });
     const t = panelText(p);
     expect(p.title).toBe('PSI — contended: system cpu 34.2 % > 10 %');
@@ -105,12 +105,12 @@ describe('pressure', () => {
     expect(t).toMatch(/io\s+1\.2\s+0\.6/);
     expect(t).not.toContain('irq');
     const withIrq = makeDiagnosis({ systemPsi: { cpu: 0, memory: 0, io: 0, irq: 0.3 } });
-    expect(panelText(pressurePanel(withIrq, [psiPoint(withIrq)], { width: 60, height: 12 }))).toMatch(/irq\s+0\.3/);
+    expect(panelText(pressurePanel(withIrq, [psiPoint(withIrq, 0)], { width: 60, height: 12 }))).toMatch(/irq\s+0\.3/);
   });
 
   it('fits system and cgroup side by side on a short panel', () => {
     const d = makeDiagnosis();
-    const t = panelText(pressurePanel(d, [psiPoint(d)], { width: 76, height: 5 }));
+    const t = panelText(pressurePanel(d, [psiPoint(d, 0)], { width: 76, height: 5 }));
     expect(t.split('\n')).toHaveLength(5);
     expect(t.split('\n')[0]).toMatch(/system some full.*cgroup some full/);
     expect(t).toMatch(/cpu\s+0\.4\s+—\s+▁\s+0\.1/);
@@ -120,7 +120,7 @@ describe('pressure', () => {
     const d = makeDiagnosis({ cgroupPsi: null });
     const system = { ...d.pressure.system, unavailable: 'this kernel has no PSI (/proc/pressure is absent)' };
     const noPsi = { ...d, pressure: { system, cgroup: null } };
-    const p = pressurePanel(noPsi, [psiPoint(noPsi)], { width: 70, height: 8 });
+    const p = pressurePanel(noPsi, [psiPoint(noPsi, 0)], { width: 70, height: 8 });
     expect(p.title).toBe('PSI — unavailable');
     expect(panelText(p)).toContain('system: unavailable — this kernel has no PSI');
     expect(panelText(p)).not.toMatch(/\b0\.0\b/);
@@ -128,14 +128,14 @@ describe('pressure', () => {
 
   it('says why there is no cgroup row', () => {
     const d = makeDiagnosis({ cgroupPsi: null });
-    expect(panelText(pressurePanel(d, [psiPoint(d)], { width: 70, height: 8 }, '/'))).toContain("cgroup /: the root cgroup, its pressure is the system's");
-    expect(panelText(pressurePanel(d, [psiPoint(d)], { width: 70, height: 8 }, null))).toContain('cgroup: no cgroup v2 pressure for this process');
+    expect(panelText(pressurePanel(d, [psiPoint(d, 0)], { width: 70, height: 8 }, '/'))).toContain("cgroup /: the root cgroup, its pressure is the system's");
+    expect(panelText(pressurePanel(d, [psiPoint(d, 0)], { width: 70, height: 8 }, null))).toContain('cgroup: no cgroup v2 pressure for this process');
   });
 
   it('keeps a bounded history', () => {
     const d = makeDiagnosis();
-    let h = [psiPoint(d)];
-    for (let i = 0; i < 10; i++) h = pushPsi(h, psiPoint(d), 4);
+    let h = [psiPoint(d, 0)];
+    for (let i = 0; i < 10; i++) h = pushPsi(h, psiPoint(d, 0), 4);
     expect(h).toHaveLength(4);
   });
 });
@@ -273,9 +273,11 @@ describe('resources', () => {
 });
 
 describe('decision tree', () => {
-  it('shows the verdict, the path with evidence when there is room, and the next command', () => {
-    expectAll(panelText(treePanel(makeDiagnosis(), { width: 100, height: 12 })), [
-      'verdict        The process is blocked: 31 threads wait on one futex.',
+  it('shows the path with evidence when there is room, and the next command (the verdict has its own line above)', () => {
+    const panel = panelText(treePanel(makeDiagnosis(), { width: 100, height: 12 }));
+    expect(panel).not.toContain('verdict ');
+    expect(text(treeLines(makeDiagnosis(), { width: 100, height: 40 }, true))).toContain('verdict        The process is blocked: 31 threads wait on one futex.');
+    expectAll(panel, [
       '1 PSI          No: every PSI avg10 is at or below 10 %.',
       '               system cpu some avg10 = 0.40 %  /proc/pressure/cpu',
       '3 on/off-CPU   Off-CPU: 32 of 32 threads sleep.',
@@ -307,7 +309,9 @@ describe('decision tree', () => {
 describe('status line and help', () => {
   it('lists the keys, after a message', () => {
     const s = plainText(statusLine('live', 'capture written to /tmp/x', 200));
-    expect(s).toMatch(/^ capture written to \/tmp\/x +q quit {2}\? help {2}↑↓ j k select {2}Enter detail {2}s sort {2}g group {2}t tree {2}p pause {2}c capture/);
+    expect(s).toMatch(/^ capture written to \/tmp\/x +q quit {2}\? help {2}↑↓ j k select {2}Enter detail {2}s sort {2}g group {2}t tree {2}v charts {2}p pause {2}c capture/);
+    // Opened from top, q and Esc go back to it and Q quits.
+    expect(plainText(statusLine('live', null, 200, true))).toMatch(/^ q Esc back to top {2}Q quit {2}\? help/);
     expect(plainText(statusLine('replay', null, 200))).toContain('←→ step');
   });
 
@@ -315,6 +319,10 @@ describe('status line and help', () => {
     const h = text(helpLines('live', initialState()));
     expect(h).toContain('Ctrl-C');
     expect(h).toContain('needs root');
+    expect(h).toMatch(/v +charts over the whole body/);
+    const fromTop = text(helpLines('live', initialState(), true));
+    expect(fromTop).toMatch(/q Esc +back to top, at the row this process was opened from/);
+    expect(fromTop).toMatch(/Q +quit proctriage \(top too\)/);
   });
 });
 

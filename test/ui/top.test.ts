@@ -6,7 +6,7 @@ import { fail } from '../../src/procfs/errors.js';
 import type { PressureSet } from '../../src/readers/types.js';
 import type { Intent } from '../../src/ui/keys.js';
 import { plainText } from '../../src/ui/text.js';
-import { TopDashboard } from '../../src/ui/top/dashboard.js';
+import { TopDashboard, type TopResume } from '../../src/ui/top/dashboard.js';
 import { MachineFeed } from '../../src/sample/machine/feed.js';
 import { composeTopFrame, initialTopState, reduceTop, type TopInputs, type TopState } from '../../src/ui/top/view.js';
 import { frameToText, RecordingSurface } from './support/screen-text.js';
@@ -188,11 +188,11 @@ class ScriptedSampler implements MachineSampler {
   }
 }
 
-function startTop() {
+function startTop(reuse: { feed: MachineFeed; sampler: ScriptedSampler; resume: TopResume } | null = null) {
   const surface = new RecordingSurface(120, 30);
-  const sampler = new ScriptedSampler();
-  const feed = MachineFeed.plain({ sampler, rate: new RateController({ fixedHz: 0.001 }) });
-  const top = new TopDashboard({ feed, surface, adaptive: false, threshold: 10 });
+  const sampler = reuse?.sampler ?? new ScriptedSampler();
+  const feed = reuse?.feed ?? MachineFeed.plain({ sampler, rate: new RateController({ fixedHz: 0.001 }) });
+  const top = new TopDashboard({ feed, surface, adaptive: false, threshold: 10, ...(reuse ? { resume: reuse.resume } : {}) });
   return { surface, sampler, feed, top, done: top.run() };
 }
 
@@ -222,7 +222,30 @@ describe('TopDashboard', () => {
     expect(await surface.pressAndRead({ name: 'backspace' })).toContain('┌─ waits — average active threads');
     await surface.pressAndRead({ name: 'enter' });
     surface.press({ name: 'enter' });
-    expect(await done).toEqual({ attach: 2 });
+    const exit = await done;
+    expect(exit).toMatchObject({ attach: 2 });
+    // What top needs to come back at the same row once attach is left with q or Esc.
+    if (!('resume' in exit)) throw new Error('no resume');
+    expect(exit.resume.state.ui.selectedKey).toBe('p:2');
+    expect(exit.resume.host).toBeNull();
+  });
+
+  it('back from attach, a new dashboard on the same (paused) feed resumes it at the same row, with the window it had', async () => {
+    const first = startTop();
+    await first.surface.pressAndRead({ name: 'enter' });
+    first.surface.press({ name: 'enter' });
+    const exit = await first.done;
+    if (!('resume' in exit)) throw new Error('no resume');
+    first.feed.pause();
+    const kept = first.feed.window.length;
+    const calls = first.sampler.calls;
+    const second = startTop({ feed: first.feed, sampler: first.sampler, resume: exit.resume });
+    expect(first.sampler.calls).toBe(calls + 1);
+    expect(first.feed.window.length).toBe(kept + 1);
+    expect(second.surface.text()).toContain('processes in running · app');
+    second.top.finish({ code: 0 });
+    await second.done;
+    first.feed.stop();
   });
 
   it('p pauses the feed until p again, which samples at once', async () => {

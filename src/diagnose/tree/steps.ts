@@ -82,7 +82,15 @@ export function intermittentStep(input: TreeInput): TreeStep {
     else if (longer > input.threshold / 2 && line.avg10 < longer / 2) notes.push(`${r.resource} was under pressure in the last minutes (avg60 ${line.avg60.toFixed(1)} %, avg300 ${line.avg300.toFixed(1)} %) but less now (avg10 ${line.avg10.toFixed(1)} %)`);
     else if (r.contended && line.avg300 < input.threshold / 2) notes.push(`${r.resource} pressure is new: now ${(now ?? line.avg10).toFixed(1)} % against avg300 ${line.avg300.toFixed(1)} %`);
   }
-  const agree = view !== null && notes.length === 0;
+  // The three averages agree when each resource's avg10, avg60 and avg300 lie within a few points
+  // of each other (a quarter of the threshold, at least one point): otherwise say how they differ.
+  const spread = (l: { avg10: number; avg60: number; avg300: number }) => Math.max(l.avg10, l.avg60, l.avg300) - Math.min(l.avg10, l.avg60, l.avg300);
+  const tolerance = Math.max(1, input.threshold / 4);
+  const differing = (view?.readings ?? []).flatMap((r) => {
+    const line = r.some ?? r.full;
+    return line && spread(line) > tolerance ? [`${r.resource} ${line.avg10.toFixed(1)} / ${line.avg60.toFixed(1)} / ${line.avg300.toFixed(1)} %`] : [];
+  });
+  const agree = view !== null && notes.length === 0 && differing.length === 0;
   return {
     id: 'intermittent',
     question: 'Is it intermittent?',
@@ -91,7 +99,9 @@ export function intermittentStep(input: TreeInput): TreeStep {
         ? `Possibly: ${notes.join('; ')}. Record it when it comes back: proctriage watch ${input.process.pid} --when 'psi:cpu.some.avg10>${input.threshold}' --capture DIR.`
         : agree
           ? 'No sign of it: this interval, avg10, avg60 and avg300 tell the same story. If the slowness comes and goes, record it with proctriage watch.'
-          : 'Cannot tell without PSI history; record the next episode with proctriage watch.',
+          : view !== null && notes.length === 0
+            ? `No sign of it: avg10, avg60 and avg300 differ (${differing.join(', ')}) but show neither a burst that has passed nor pressure that is new. If the slowness comes and goes, record it with proctriage watch.`
+            : 'Cannot tell without PSI history; record the next episode with proctriage watch.',
     evidence,
   };
 }

@@ -59,14 +59,17 @@ export function shortTime(iso: string): string {
 
 function badges(input: HeaderInput): Segment[] {
   const out: Segment[] = [];
+  const ended = input.ended?.reason === 'exited' ? ' EXITED ' : input.ended?.reason === 'pid-reused' ? ' PID REUSED ' : null;
   if (input.replay) {
     out.push(seg(` REPLAY ${input.replay.index + 1}/${input.replay.count} `, 'badge'));
     if (input.replay.playing) out.push(seg(' ▶ playing ', 'accent'));
+    if (ended) out.push(seg(ended, 'bad'));
+  } else if (ended) {
+    // Nothing is live any more: the badge says so instead of LIVE.
+    out.push(seg(ended, 'badge'));
   } else {
     out.push(seg(` LIVE ${input.intervalMs >= 1000 ? `${input.intervalMs / 1000} s` : `${input.intervalMs} ms`} `, 'badge'));
   }
-  if (input.ended?.reason === 'exited') out.push(seg(' EXITED ', 'bad'));
-  else if (input.ended?.reason === 'pid-reused') out.push(seg(' PID REUSED ', 'bad'));
   if (input.paused && !input.replay && !input.ended) out.push(seg(' PAUSED ', 'warn'));
   return out;
 }
@@ -75,13 +78,15 @@ function processLine(input: HeaderInput): Line {
   const p = input.diagnosis.process;
   const user = p.uid === null ? 'needs root' : input.userName ? `${input.userName} (${p.uid})` : `uid ${p.uid}`;
   const state = p.state === '?' ? '?' : `${p.state} (${stateWord(p.state)})`;
+  // After exit the state shown is the last one seen, and says so.
+  const stateLabel = input.ended && !input.replay ? 'last state' : 'state';
   return line(
     ...badges(input),
     ' ',
     seg(`pid ${p.pid}`, 'bold'),
     ' ',
     seg(p.comm, 'bold'),
-    `  state ${state}  age ${formatDuration(p.ageSeconds)}  threads ${p.threadCount}  user ${user}`,
+    `  ${stateLabel} ${state}  age ${formatDuration(p.ageSeconds)}  threads ${p.threadCount}  user ${user}`,
   );
 }
 

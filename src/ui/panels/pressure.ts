@@ -1,64 +1,21 @@
 import type { Diagnosis, PressureView, PsiReading } from '../../diagnose/types.js';
 import type { PsiResource } from '../../readers/types.js';
 import { judgedAvg10 } from '../../kernel/psi.js';
-import { PSI_HISTORY_LENGTH } from '../../sample/machine/feed.js';
+import { judged as judgedPair, type PsiPoint } from '../charts/psi-chart.js';
+import { sparkline as spark, thresholdBar } from '../charts/sparkline.js';
 import { fitPanel, line, seg, type Line, type PanelModel, type Segment, type Size, type Tone } from '../text.js';
 
-type PsiValues = Readonly<Record<PsiResource, number | null>>;
+export { PSI_HISTORY_LENGTH, psiPoint, pushPoint as pushPsi, type PsiPoint } from '../charts/psi-chart.js';
 
-/** One tick of PSI history: the judged avg10 (`some`, or `full` for irq) per resource and scope. */
-export interface PsiPoint {
-  readonly system: PsiValues;
-  readonly cgroup: PsiValues | null;
-}
-
-export { PSI_HISTORY_LENGTH };
-
+/** The judged avg10 of a reading: `some`, or `full` where only it exists (irq). */
 function judged(r: PsiReading | undefined): number | null {
   if (!r || r.unavailable) return null;
   return judgedAvg10(r);
 }
 
-function valuesOf(view: PressureView): PsiValues {
-  const get = (res: PsiResource) => (view.unavailable ? null : judged(view.readings.find((r) => r.resource === res)));
-  return { cpu: get('cpu'), memory: get('memory'), io: get('io'), irq: get('irq') };
-}
-
-export function psiPoint(d: Diagnosis): PsiPoint {
-  return { system: valuesOf(d.pressure.system), cgroup: d.pressure.cgroup ? valuesOf(d.pressure.cgroup) : null };
-}
-
-/** Append a point, keeping the newest `max`. */
-export function pushPsi(history: readonly PsiPoint[], point: PsiPoint, max = PSI_HISTORY_LENGTH): PsiPoint[] {
-  const out = [...history, point];
-  return out.length > max ? out.slice(out.length - max) : out;
-}
-
-const BARS = '▁▂▃▄▅▆▇█';
-
-/**
- * One character per value, newest on the right. The scale puts the contention threshold at
- * the top of `▄`: a value at or below it never rises above `▄`, a value above it is `▅` to `█`.
- * Missing values are blank.
- */
-export function sparkline(values: readonly (number | null)[], width: number, threshold: number): Segment[] {
-  if (width <= 0) return [];
-  const t = threshold > 0 ? threshold : 1;
-  const shown = values.slice(-width);
-  const cells: { ch: string; tone: Tone }[] = [];
-  for (let i = shown.length; i < width; i++) cells.push({ ch: ' ', tone: 'plain' });
-  for (const v of shown) {
-    if (v === null) cells.push({ ch: ' ', tone: 'plain' });
-    else if (v <= t) cells.push({ ch: BARS[Math.max(0, Math.min(3, Math.ceil((v / t) * 4) - 1))]!, tone: 'good' });
-    else cells.push({ ch: BARS[4 + Math.min(3, Math.floor(((v - t) / t) * 4))]!, tone: 'bad' });
-  }
-  const out: Segment[] = [];
-  for (const c of cells) {
-    const last = out[out.length - 1];
-    if (last && last.tone === c.tone) out[out.length - 1] = seg(last.text + c.ch, c.tone);
-    else out.push(seg(c.ch, c.tone));
-  }
-  return out;
+/** A PSI sparkline: the contention threshold at the top of the fourth level (`▄`, or `=` without Unicode). */
+export function sparkline(values: readonly (number | null)[], width: number, threshold: number, unicode = true): Segment[] {
+  return spark(values, width, { threshold, unicode });
 }
 
 const NAME_WIDTH = 7;
@@ -102,7 +59,7 @@ function scopeName(view: PressureView | null): string {
 }
 
 function history(points: readonly PsiPoint[], scope: 'system' | 'cgroup', res: PsiResource): (number | null)[] {
-  return points.map((p) => (scope === 'system' ? p.system[res] : (p.cgroup?.[res] ?? null)));
+  return points.map((p) => judgedPair(scope === 'system' ? p.system[res] : (p.cgroup?.[res] ?? null)));
 }
 
 function unavailableLine(view: PressureView): Line {
@@ -114,7 +71,7 @@ function noCgroupLine(cgroupPath: string | null): Line {
   return line(seg(cgroupPath === '/' ? 'cgroup /: the root cgroup, its pressure is the system\'s' : 'cgroup: no cgroup v2 pressure for this process', 'dim'));
 }
 
-function stacked(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[], cgroupPath: string | null): Line[] {
+function stacked(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[], cgroupPath: string | null, unicode: boolean): Line[] {
   const threshold = d.pressure.system.threshold;
   const sparkWidth = Math.max(0, size.width - NAME_WIDTH - NUMS_WIDTH - 1);
   const out: Line[] = [];
@@ -127,16 +84,16 @@ function stacked(d: Diagnosis, points: readonly PsiPoint[], size: Size, resource
       out.push(unavailableLine(view));
       continue;
     }
-    out.push(line(seg(scopeName(view).padEnd(NAME_WIDTH), 'bold'), seg(' some  full'.padEnd(NUMS_WIDTH + 1), 'dim'), seg(`avg10 %, ▄ = ${threshold} %`, 'dim')));
+    out.push(line(seg(scopeName(view).padEnd(NAME_WIDTH), 'bold'), seg(' some  full'.padEnd(NUMS_WIDTH + 1), 'dim'), seg(`avg10 %, ${thresholdBar(unicode)} = ${threshold} %`, 'dim')));
     for (const res of resources) {
       const r = reading(view, res);
-      out.push(line(res.padEnd(NAME_WIDTH), numbers(r), ' ', ...sparkline(history(points, view.scope, res), sparkWidth, threshold), ...(r?.unavailable ? [seg(` ${r.unavailable}`, 'dim')] : [])));
+      out.push(line(res.padEnd(NAME_WIDTH), numbers(r), ' ', ...sparkline(history(points, view.scope, res), sparkWidth, threshold, unicode), ...(r?.unavailable ? [seg(` ${r.unavailable}`, 'dim')] : [])));
     }
   }
   return out;
 }
 
-function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[], cgroupPath: string | null): Line[] {
+function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resources: readonly PsiResource[], cgroupPath: string | null, unicode: boolean): Line[] {
   const { system, cgroup } = d.pressure;
   const threshold = system.threshold;
   const both = cgroup !== null && !cgroup.unavailable;
@@ -144,11 +101,11 @@ function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resou
   const head = (view: PressureView) => seg(`${view.scope === 'system' ? 'system' : 'cgroup'} some full`.padStart(NUMS_WIDTH).padEnd(NUMS_WIDTH + 1 + spark), 'dim');
   const out: Line[] = [];
   if (system.unavailable) out.push(unavailableLine(system));
-  else out.push(line(seg(`▄=${threshold}%`.padEnd(NAME_WIDTH), 'dim'), head(system), ...(both ? [seg(' '), head(cgroup)] : [])));
+  else out.push(line(seg(`${thresholdBar(unicode)}=${threshold}%`.padEnd(NAME_WIDTH), 'dim'), head(system), ...(both ? [seg(' '), head(cgroup)] : [])));
   if (!system.unavailable) {
     for (const res of resources) {
-      const parts: (Segment | string)[] = [res.padEnd(NAME_WIDTH), numbers(reading(system, res)), ' ', ...sparkline(history(points, 'system', res), spark, threshold)];
-      if (both) parts.push(' ', numbers(reading(cgroup, res)), ' ', ...sparkline(history(points, 'cgroup', res), spark, threshold));
+      const parts: (Segment | string)[] = [res.padEnd(NAME_WIDTH), numbers(reading(system, res)), ' ', ...sparkline(history(points, 'system', res), spark, threshold, unicode)];
+      if (both) parts.push(' ', numbers(reading(cgroup, res)), ' ', ...sparkline(history(points, 'cgroup', res), spark, threshold, unicode));
       out.push(line(...parts));
     }
   }
@@ -159,11 +116,11 @@ function sideBySide(d: Diagnosis, points: readonly PsiPoint[], size: Size, resou
 }
 
 /** PSI history for the system and the process's cgroup, threshold marked, verdict in the title. */
-export function pressurePanel(d: Diagnosis, points: readonly PsiPoint[], size: Size, cgroupPath: string | null = null): PanelModel {
+export function pressurePanel(d: Diagnosis, points: readonly PsiPoint[], size: Size, cgroupPath: string | null = null, unicode = true): PanelModel {
   const resources = shownResources(d);
   const scopes = d.pressure.cgroup && !d.pressure.cgroup.unavailable ? 2 : 1;
   const stackedRows = scopes * (resources.length + 1) + (scopes === 1 ? 1 : 0);
-  const lines = size.height >= stackedRows ? stacked(d, points, size, resources, cgroupPath) : sideBySide(d, points, size, resources, cgroupPath);
+  const lines = size.height >= stackedRows ? stacked(d, points, size, resources, cgroupPath, unicode) : sideBySide(d, points, size, resources, cgroupPath, unicode);
   const verdict = pressureVerdict(d);
   return { title: `PSI — ${verdict.text}`, titleTone: verdict.tone, lines: fitPanel(lines, size) };
 }

@@ -78,7 +78,8 @@ export function rowThread(row: Row | undefined): ThreadDiagnosis | null {
   return row.type === 'thread' ? row.thread : (row.threads[0] ?? null);
 }
 
-const fmtNum = (n: number | null, digits = 1) => (n === null ? '—' : n >= 1000 ? n.toFixed(0) : n.toFixed(digits));
+/** One format down a column: one decimal whatever the size (a column never mixes 12.5 and 1250). */
+const fmtNum = (n: number | null) => (n === null ? '—' : n.toFixed(1));
 
 interface Columns {
   readonly comm: number;

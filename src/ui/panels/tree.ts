@@ -30,7 +30,8 @@ function evidenceLines(step: TreeStep, limit: number): Line[] {
  * the answers and the next command come first; evidence fills whatever room is left.
  */
 export function treeLines(d: Diagnosis, size: Size, full: boolean): Line[] {
-  const verdict = wrapped('verdict'.padEnd(NAME), d.verdict.summary, size.width, full, SEVERITY_TONE[d.verdict.severity], 'bold');
+  // The panel leaves the verdict to the line under the header; the whole tree (t) repeats it.
+  const verdict = full ? wrapped('verdict'.padEnd(NAME), d.verdict.summary, size.width, full, SEVERITY_TONE[d.verdict.severity], 'bold') : [];
   const next = d.next.flatMap((c) => [
     ...wrapped('→ next'.padEnd(NAME), c.command, size.width, full, 'accent', 'bold'),
     ...(full ? wrapped(' '.repeat(NAME), c.why, size.width, true, 'dim') : []),
@@ -58,7 +59,7 @@ export function treePanel(d: Diagnosis, size: Size): PanelModel {
   const lines = treeLines(d, size, false);
   if (lines.length > size.height && d.next.length > 0) {
     const nextLine = lines.find((l) => l[0]?.text.startsWith('→ next'));
-    if (nextLine) return { title: 'decision tree — t for evidence', lines: fitPanel([...lines.slice(0, size.height - 1), nextLine], size) };
+    if (nextLine) return { title: 'decision tree — t for every answer whole', lines: fitPanel([...lines.slice(0, size.height - 1), nextLine], size) };
   }
-  return { title: 'decision tree — t for evidence', lines: fitPanel(lines, size) };
+  return { title: 'decision tree — t for every answer whole', lines: fitPanel(lines, size) };
 }

@@ -1,16 +1,19 @@
-import type { MachineFeed } from '../../sample/machine/feed.js';
 import { PLAIN, styleFor } from '../../report/style.js';
 import { openBlessedSurface } from '../blessed-surface.js';
 import type { DashboardExit } from '../loop.js';
 import type { HostInfo } from '../panels/header.js';
-import { TopDashboard, type TopExit } from './dashboard.js';
+import { TopDashboard, type TopExit, type TopFeed, type TopReplay, type TopResume } from './dashboard.js';
 
 export interface TopScreenOptions {
-  readonly feed: MachineFeed;
+  /** The live machine feed, or a machine capture played as one (with `replay`). */
+  readonly feed: TopFeed;
+  readonly replay?: TopReplay;
   readonly adaptive: boolean;
   readonly threshold: number;
   /** The host line, read once after the first frame (by the CLI: the UI reads no files). */
-  readonly hostInfo: () => Promise<HostInfo>;
+  readonly hostInfo?: () => Promise<HostInfo>;
+  /** Back from attach: the row it left and the host line (the feed kept the samples and the history). */
+  readonly resume?: TopResume;
 }
 
 /**

@@ -8,7 +8,7 @@ import { terminalSafe } from '../../report/terminal-safe.js';
 import { PSI_RESOURCES, type PressureSet, type PsiResource } from '../../readers/types.js';
 import type { Intent } from '../keys.js';
 import { inner, MIN_COLS, MIN_ROWS, type Rect, type TooSmall } from '../layout.js';
-import { hostLine, type HostInfo } from '../panels/header.js';
+import { hostLine, shortTime, type HostInfo } from '../panels/header.js';
 import { sparkline } from '../panels/pressure.js';
 import { keyLines, keysStatusLine, type KeyList } from '../panels/status.js';
 import { tableView, type TableRow } from '../panels/table.js';
@@ -47,7 +47,7 @@ export const TOP_KEYS: KeyList = [
 ];
 
 /** attach's keys that mean nothing here: said once on the status line instead of doing nothing. */
-const ATTACH_ONLY: ReadonlySet<Intent['type']> = new Set(['sort', 'group', 'tree', 'capture']);
+const ATTACH_ONLY: ReadonlySet<Intent['type']> = new Set(['sort', 'group', 'tree', 'capture', 'charts']);
 
 export function isAttachOnly(intent: Intent): boolean {
   return ATTACH_ONLY.has(intent.type);
@@ -76,6 +76,7 @@ export function reduceTop(state: TopState, intent: Intent, rowKeys: readonly str
     case 'group':
     case 'tree':
     case 'capture':
+    case 'charts':
     case 'step':
     case 'quit':
       return state;
@@ -105,6 +106,8 @@ export interface TopInputs {
   readonly hostError: string | null;
   /** A one-off word on the status line (e.g. a key that does nothing here). */
   readonly message: string | null;
+  /** A machine capture on screen: which sample of how many, and where it is. */
+  readonly replay?: { readonly index: number; readonly count: number; readonly dir: string; readonly playing: boolean } | null;
 }
 
 export interface TopComposed {
@@ -286,19 +289,24 @@ function tablePanel<T>(table: Table<T>, state: UiState, size: Size): { panel: Pa
 
 function headerLines(state: TopState, inputs: TopInputs, width: number): Line[] {
   const last = inputs.samples[inputs.samples.length - 1];
-  const badges: Segment[] = [seg(` LIVE ${inputs.hz.toFixed(inputs.hz >= 10 ? 0 : 1)} Hz `, 'badge')];
-  if (state.ui.paused) badges.push(seg(' PAUSED ', 'warn'));
+  const r = inputs.replay;
+  const badges: Segment[] = r
+    ? [seg(` REPLAY ${r.index + 1}/${r.count} `, 'badge'), ...(r.playing ? [seg(' ▶ playing ', 'accent')] : [])]
+    : [seg(` LIVE ${inputs.hz.toFixed(inputs.hz >= 10 ? 0 : 1)} Hz `, 'badge')];
+  if (state.ui.paused && !r) badges.push(seg(' PAUSED ', 'warn'));
   const idle = inputs.window.groups.filter((g) => g.kind === 'idle').reduce((n, g) => n + g.avgActive, 0);
   const machine = last
     ? `  ${Math.round(inputs.window.avgThreads)} threads in ${last.stats.processes} processes${idle >= 0.5 ? ` · ${Math.round(idle)} idle kernel threads hidden` : ''}`
     : '  sampling…';
-  const cost = `sampling uses ${(inputs.cpuShare * 100).toFixed(1)} % of a core (budget ${(inputs.budget * 100).toFixed(0)} %${inputs.adaptive ? ', adaptive rate' : ''})`;
+  const cost = r
+    ? `machine capture ${r.dir}${last ? ` · sample of ${shortTime(new Date(last.tWallMs).toISOString())}` : ''} · ← → step, p play`
+    : `sampling uses ${(inputs.cpuShare * 100).toFixed(1)} % of a core (budget ${(inputs.budget * 100).toFixed(0)} %${inputs.adaptive ? ', adaptive rate' : ''})`;
   // Said first, so that a narrow screen still shows it.
   const note = last ? excludedNote(last) : null;
   return [
     line(...badges, ' ', seg('whole machine', 'bold'), machine),
     line(...(note ? [seg(note, 'dim'), seg(' · ', 'dim')] : []), cost),
-    hostLine(inputs.host, inputs.hostError),
+    r ? line(seg('capture ', 'dim'), r.dir) : hostLine(inputs.host, inputs.hostError),
   ].map((l) => fitLine(l, width));
 }
 
@@ -354,7 +362,7 @@ export function composeTopFrame(state: TopState, inputs: TopInputs, cols: number
     kind: 'dashboard',
     layout,
     header: headerLines(next, inputs, cols),
-    status: keysStatusLine(TOP_KEYS, inputs.message, cols),
+    status: keysStatusLine(inputs.replay ? [...TOP_KEYS.filter(([k]) => k !== 'p'), ['←→', 'step'], ['p', 'play']] : TOP_KEYS, inputs.message, cols),
     panels: { pressure, groups: { ...groupsPanel, title: fitTitle(groupsPanel.title, cols) } },
     overlay,
   };

@@ -2,6 +2,7 @@ import type { Rect } from '../../../src/ui/layout.js';
 import { plainText, type Line, type PanelModel } from '../../../src/ui/text.js';
 import type { KeyPress } from '../../../src/ui/keys.js';
 import type { ScreenFrame, Surface } from '../../../src/ui/surface.js';
+import type { Display } from '../../../src/ui/charts/model.js';
 
 /** Draw a frame as the terminal would show it, in plain text with box lines: what a test "sees". */
 export function frameToText(frame: ScreenFrame, cols: number, rows: number): string {
@@ -28,11 +29,14 @@ export function frameToText(frame: ScreenFrame, cols: number, rows: number): str
   } else {
     const { layout } = frame;
     lines(layout.header, frame.header, 0);
+    if (layout.verdict && frame.verdict) lines(layout.verdict, frame.verdict, 0);
     lines(layout.status, [frame.status], 0);
     for (const [id, rect] of Object.entries(layout.panels)) {
       const p = frame.panels[id];
       if (p) panel(rect, p);
     }
+    // Charts as their text rendering (what NO_COLOR or LANG=C shows; the tmux tests see the drawn ones).
+    for (const c of frame.charts ?? []) panel(c.rect, c.panel);
     if (frame.overlay) panel(layout.body, frame.overlay);
   }
   return grid.map((r) => r.join('').trimEnd()).join('\n');
@@ -47,6 +51,7 @@ export class RecordingSurface implements Surface {
   constructor(
     public cols = 120,
     public rows = 40,
+    public display: Display = { colors: true, unicode: true },
   ) {}
   size() {
     return { cols: this.cols, rows: this.rows };
