@@ -41,7 +41,8 @@ export class MemoryProcFs extends WrappedProcFs {
     this.prune();
     const entries = new Map(this.current);
     const errors = { ...this.errors };
-    this.kept.push({ entries, errors: withUnread(entries, errors), tMonoMs, tWallMs, bytes: 0 });
+    // Files it did not read are named as such only when the samples are asked for (rarely: `c`).
+    this.kept.push({ entries, errors, tMonoMs, tWallMs, bytes: 0 });
     if (this.kept.length > this.keep) this.kept.shift();
   }
 
@@ -52,7 +53,7 @@ export class MemoryProcFs extends WrappedProcFs {
 
   /** The samples kept, oldest first. */
   samples(): readonly RecordedSample[] {
-    return this.kept;
+    return this.kept.map((s) => ({ ...s, errors: withUnread(s.entries, s.errors) }));
   }
 
   /** Forget the files of threads no longer listed (they exited): what is kept stays one sample. */

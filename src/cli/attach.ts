@@ -32,6 +32,12 @@ const SLOW_ENOUGH_FOR_NO_OPT_MS = 500;
 
 const ATTACH_LOOKS = { maxHz: 4, duty: 0.004 } as const;
 
+/**
+ * The dashboard's share of one core: 1 % with a tenth kept for what is not measured (the
+ * terminal's input, timers). The sample and its frame come first, the looks get what is left.
+ */
+const ATTACH_CPU_BUDGET = 0.009;
+
 export async function runAttach(given: number, options: AttachOptions): Promise<number | 'back'> {
   requireProcRoot(options.procRoot);
   requireTerminal(`proctriage triage ${given}`);
@@ -42,8 +48,8 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
   const fs = new MemoryProcFs(live);
   const { pid, note } = resolveProcessId(fs, given);
   if (note) process.stderr.write(`proctriage: note: ${note}\n`);
-  // Looks between samples for the interval's time shares, at a rate that keeps the whole view
-  // within 1 % of a core: at most 4 a second, each costing at most 0.4 % of the time after it.
+  // Looks between samples for the interval's time shares: at most 4 a second, each costing at
+  // most 0.4 % of the time after it, and only as many as ATTACH_CPU_BUDGET leaves.
   const session = new LiveSession(fs, pid, { threshold: options.threshold, light: true, observeRate: ATTACH_LOOKS });
   // A missing pid fails here, as one line, before the screen is taken over.
   fs.begin();
@@ -55,6 +61,7 @@ export async function runAttach(given: number, options: AttachOptions): Promise<
     feed: new LiveFeed(session, first, fs),
     fromTop: options.fromTop ?? false,
     intervalMs: options.interval,
+    cpuBudget: ATTACH_CPU_BUDGET,
     hostInfo: () => readHostInfo(live),
     userName: userNames(),
     capture: async ({ signal, progress, exited }) => {

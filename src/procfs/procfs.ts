@@ -191,8 +191,11 @@ export function readBounded(fullPath: string, flags: number, maxBytes: number, t
   }
 }
 
-/** Files re-read every sample and worth keeping open: per task, per process, and the machine's. */
-const KEEPABLE_PATH = /^(?:\d+\/(?:task\/\d+\/)?(?:stat|status|wchan|syscall|schedstat|io|limits|cgroup)|\d+\/net\/(?:snmp|netstat|unix|tcp6?|udp6?)|pressure\/(?:cpu|memory|io|irq)|uptime|cgroup:.*(?:memory\.(?:current|max|high|events)|(?:cpu|memory|io|irq)\.pressure))$/;
+/**
+ * Files re-read every sample and worth keeping open: per task, per process, the machine's, and
+ * the cgroup's (v1 and v2 files are kernfs seq_files: a read from offset 0 shows them afresh).
+ */
+const KEEPABLE_PATH = /^(?:\d+\/(?:task\/\d+\/)?(?:stat|status|wchan|syscall|schedstat|io|limits|cgroup)|\d+\/net\/(?:snmp|netstat|unix|tcp6?|udp6?)|pressure\/(?:cpu|memory|io|irq)|uptime|cgroup(?:-v1:[a-z]+\/|:).*)$/;
 
 /**
  * Keeps up to `limit` /proc files open across samples and re-reads them at offset 0: an
@@ -328,7 +331,7 @@ export function createProcFs(options: LiveProcFsOptions = {}): ProcFs {
       if (bad) return fail({ kind: 'io', path: label, message: bad });
       const place = placeUnderV1Mount(hierarchy, path);
       if (!place) return fail({ kind: 'unsupported', path: label, message: `the cgroup lies outside the part of the ${controller} hierarchy mounted here` });
-      const result = readUnder(place.mountPoint, place.relative, maxBytes);
+      const result = kept ? under(place.mountPoint, place.relative, (full) => kept.read(full, label, flags, maxBytes)) : readUnder(place.mountPoint, place.relative, maxBytes);
       return result.ok ? result : fail({ ...result.error, path: label, kind: result.error.kind === 'vanished' ? 'unsupported' : result.error.kind });
     },
   };

@@ -36,6 +36,11 @@ export interface DashboardOptions {
   readonly startIndex?: number;
   /** Opened from top: q and Esc (with nothing open) go back to it, Q quits. */
   readonly fromTop?: boolean;
+  /**
+   * Live: the share of one core the dashboard may use (0.01: 1 %). The sample and the frame come
+   * first; the looks between samples get what is left, so a costly sample means fewer looks.
+   */
+  readonly cpuBudget?: number;
 }
 
 /**
@@ -50,6 +55,10 @@ export class Dashboard extends ScreenLoop<BackToTop> {
   private message: string | null = null;
   /** Live: when the next full sample is due (looks fill the time before it). */
   private nextSampleAt = 0;
+  /** Live: CPU the last sample and its frame cost, ms (what the budget leaves the looks). */
+  private sampleCpuMs = 0;
+  /** Live: CPU the last look cost, ms. */
+  private lookCpuMs = 0;
   /** The capture being written, while it is. */
   private capturing: AbortController | null = null;
 
@@ -151,17 +160,21 @@ export class Dashboard extends ScreenLoop<BackToTop> {
       if (now >= this.nextSampleAt) {
         const selected = /^t:(\d+)$/.exec(this.ui.selectedKey ?? '');
         feed.focus(selected ? Number(selected[1]) : null);
+        const cpu0 = process.cpuUsage();
         feed.sample();
         this.render();
+        this.sampleCpuMs = cpuMs(process.cpuUsage(cpu0));
         // Keep a steady cadence: the next sample is due one interval after this one started.
         this.nextSampleAt = (this.nextSampleAt === 0 ? now : this.nextSampleAt) + intervalMs;
         if (this.nextSampleAt < now) this.nextSampleAt = now + intervalMs;
       } else {
         // Between samples, a look at what each thread is doing: the interval's time shares.
+        const cpu0 = process.cpuUsage();
         feed.look();
+        this.lookCpuMs = cpuMs(process.cpuUsage(cpu0));
       }
       if (feed.ended) return;
-      const lookAt = performance.now() + feed.lookDelayMs();
+      const lookAt = performance.now() + Math.max(feed.lookDelayMs(), this.lookSpacingMs());
       this.schedule(Math.max(0, Math.min(this.nextSampleAt, lookAt < this.nextSampleAt - 5 ? lookAt : this.nextSampleAt) - performance.now()));
       return;
     }
@@ -171,6 +184,15 @@ export class Dashboard extends ScreenLoop<BackToTop> {
     if (this.ui.replayIndex >= last) this.ui = { ...this.ui, paused: true };
     else this.schedule(intervalMs);
     this.render();
+  }
+
+  /** Looks spread evenly over the interval, as many as the CPU budget leaves after the sample and its frame (none when it leaves nothing). */
+  private lookSpacingMs(): number {
+    const { cpuBudget, intervalMs } = this.options;
+    if (cpuBudget === undefined || this.lookCpuMs <= 0) return 0;
+    const left = cpuBudget * intervalMs - this.sampleCpuMs;
+    const looks = Math.floor(left / this.lookCpuMs);
+    return looks < 1 ? Infinity : intervalMs / (looks + 1);
   }
 
   private view(): FeedView {
@@ -214,4 +236,8 @@ export class Dashboard extends ScreenLoop<BackToTop> {
     this.renders++;
     surface.draw(composed.frame);
   }
+}
+
+function cpuMs(used: NodeJS.CpuUsage): number {
+  return (used.user + used.system) / 1000;
 }
