@@ -154,7 +154,7 @@ export function cleanStalePartials(parent: string, say: (line: string) => void =
   const removed = removeStalePartials(parent);
   if (removed.length === 0) return;
   const what = removed.length === 1 ? 'a partial capture' : `${removed.length} partial captures`;
-  say(`proctriage: removed ${what} left in ${parent} by a proctriage that was killed: ${removed.join(', ')}\n`);
+  say(`proctriage: removed ${what} left in ${parent} by a proctriage that was killed or stopped at once: ${removed.join(', ')}\n`);
 }
 
 /** Why a capture could not be written, in words (the errno code where there are none). */

@@ -5,6 +5,7 @@ import { makeLastDir } from '../capture/target.js';
 import { UserError } from '../procfs/errors.js';
 import { createProcFs } from '../procfs/procfs.js';
 import { needsProcess, type Condition } from '../watch/conditions.js';
+import type { WriteProgress } from '../watch/capture-writer.js';
 import { runWatch, type CaptureFailure, type CaptureReport, type WatchStatus } from '../watch/recorder.js';
 import { WatchTally } from '../watch/tally.js';
 import type { ListenAddress, MetricsServer } from '../metrics/server.js';
@@ -95,12 +96,30 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
     heartbeatShown = false;
   };
   const controller = new AbortController();
-  const stop = () => controller.abort();
+  const captureDir = resolve(options.capture);
+  // The first signal stops sampling and lets what was collected be written; a second stops at
+  // once, leaving the partial capture being written for the next watch to remove.
+  const atOnce = (signal: NodeJS.Signals) => {
+    clearHeartbeat();
+    process.stderr.write(`proctriage: ${signal} again: stopped at once; the capture being written is left as a partial directory in ${captureDir}, which the next watch into it removes\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const stop = (signal: NodeJS.Signals) => {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    process.once('SIGINT', atOnce);
+    process.once('SIGTERM', atOnce);
+    if (!controller.signal.aborted) {
+      clearHeartbeat();
+      process.stderr.write(`proctriage: ${signal}: sampling stops after the sample being read; a second signal stops at once\n`);
+    }
+    controller.abort();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const captureDir = resolve(options.capture);
   prepareCaptureDir(captureDir);
   const tally = new WatchTally(options.when.map((c) => c.text));
+  let drainTimer: NodeJS.Timeout | null = null;
   const server = options.listen ? await serveTally(options.listen, options.exposePaths === true, tally) : null;
   try {
     const result = await runWatch({
@@ -132,7 +151,14 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
         process.stderr.write(`\r\x1b[K${heartbeat(status)}`);
         heartbeatShown = true;
       },
+      onDrain: (progress) => {
+        clearHeartbeat();
+        const first = progress();
+        process.stderr.write(`proctriage: writing ${first.captures} capture${first.captures === 1 ? '' : 's'} with the samples collected (${first.filesLeft.toLocaleString('en-US')} files, ${formatMiB(first.bytesLeft)} of text); a second signal stops at once\n`);
+        drainTimer = setInterval(() => process.stderr.write(`${drainLine(progress())}\n`), DRAIN_PROGRESS_MS);
+      },
     });
+    if (drainTimer) clearInterval(drainTimer);
     clearHeartbeat();
     const summary = `${result.samples} samples, ${result.captures} capture${result.captures === 1 ? '' : 's'} in ${captureDir}`;
     if (result.reason === 'exited') {
@@ -142,9 +168,24 @@ export async function runWatchCommand(pid: number | undefined, options: WatchCli
     if (tty) process.stderr.write(`proctriage: watch stopped (${summary})\n`);
     return EXIT.ok;
   } finally {
+    if (drainTimer) clearInterval(drainTimer);
     await server?.close();
     clearHeartbeat();
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
+    for (const handler of [stop, atOnce]) {
+      process.removeListener('SIGINT', handler);
+      process.removeListener('SIGTERM', handler);
+    }
   }
+}
+
+/** While captures are written after a stop, a line this often says how far it got. */
+const DRAIN_PROGRESS_MS = 2000;
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
+}
+
+function drainLine(p: WriteProgress): string {
+  const now = p.current ? `${p.current.dir}: ${p.current.written.toLocaleString('en-US')} of ${p.current.files.toLocaleString('en-US')} files` : 'finishing';
+  return `proctriage: writing ${now}${p.captures > 1 ? ` (${p.captures - 1} more queued)` : ''}`;
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitPartial, createPartial, writeFailure } from '../capture/partial.js';
 import type { RecordedSample } from '../capture/recording-procfs.js';
-import { diskBytesSteps, removeTreeSteps, runStepsSliced } from '../capture/steps.js';
+import { diskBytesSteps, removeTreeSteps, runStepsSliced, type Steps } from '../capture/steps.js';
 import { makeLastDir } from '../capture/target.js';
 import { captureTreeSteps } from '../capture/write.js';
 import type { HostFacts } from '../readers/types.js';
@@ -36,6 +36,36 @@ export type WriteOutcome =
   /** `dir`: the capture it was writing, or the `--capture` directory if it did not get that far. */
   | { readonly ok: false; readonly dir: string; readonly reason: string };
 
+/** What is left to write while the writer drains (after a stop): said on stderr as it goes. */
+export interface WriteProgress {
+  /** Captures queued or being written. */
+  readonly captures: number;
+  /** The capture being written: its directory, files written and files in all. */
+  readonly current: { readonly dir: string; readonly written: number; readonly files: number } | null;
+  /** Bytes of text still held for the captures not yet on disk (what they read). */
+  readonly bytesLeft: number;
+  /** Files of the captures not yet on disk (each a 4 KiB block or so on disk). */
+  readonly filesLeft: number;
+}
+
+/** Slices of file work once sampling has stopped: long enough to write fast, short enough to hear a second signal. */
+const HURRIED_SLICE_MS = 100;
+
+/** Files a capture of these samples writes: one per entry, a directory per sample, and meta.json. */
+function captureFiles(samples: readonly RecordedSample[]): number {
+  return samples.reduce((n, x) => n + x.entries.size + 1, 1);
+}
+
+/** Count the steps (one file operation each) as they run. */
+function* counted<T>(steps: Steps<T>, onStep: () => void): Steps<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    onStep();
+    yield;
+  }
+}
+
 /** Directory names of captures: four digits, like sample directories. */
 const CAPTURE_NAME = /^\d{4,}$/;
 
@@ -63,9 +93,15 @@ export class BackgroundCaptureWriter {
   /** Captures of this run still on disk, oldest first. */
   private readonly kept: { dir: string; bytes: number }[] = [];
 
-  /** Sampling has stopped: nothing else needs the event loop, so write in one go. */
+  /**
+   * Sampling has stopped: nothing else needs the event loop but the signal handlers and the
+   * progress line, so the slices are long (a second signal is still heard within one).
+   */
   private hurried = false;
-  private readonly slice = (): number => (this.hurried ? Infinity : this.settings.sliceMs);
+  private readonly slice = (): number => (this.hurried ? HURRIED_SLICE_MS : this.settings.sliceMs);
+  private current: { dir: string; written: number; files: number } | null = null;
+  private bytesQueued = 0;
+  private filesQueued = 0;
 
   constructor(private readonly settings: WatchCaptureSettings) {}
 
@@ -79,10 +115,25 @@ export class BackgroundCaptureWriter {
     return this.kept.length;
   }
 
+  get progress(): WriteProgress {
+    return { captures: this.waiting, current: this.current ? { ...this.current } : null, bytesLeft: this.bytesQueued, filesLeft: this.filesQueued - (this.current?.written ?? 0) };
+  }
+
   /** Queue a capture; the outcome comes once it and those queued before it are written. */
   write(input: WatchCaptureInput): Promise<WriteOutcome> {
     this.waiting++;
-    const outcome = this.tail.then(() => this.writeOne(input)).finally(() => this.waiting--);
+    const bytes = input.samples.reduce((n, x) => n + x.bytes, 0);
+    const files = captureFiles(input.samples);
+    this.bytesQueued += bytes;
+    this.filesQueued += files;
+    const outcome = this.tail
+      .then(() => this.writeOne(input))
+      .finally(() => {
+        this.waiting--;
+        this.bytesQueued -= bytes;
+        this.filesQueued -= files;
+        this.current = null;
+      });
     this.tail = outcome;
     return outcome;
   }
@@ -109,7 +160,9 @@ export class BackgroundCaptureWriter {
       dir = join(s.parent, name);
       tmp = createPartial(s.parent, name);
       const description = { pid: input.pid, comm: input.comm, host: s.host, intervalMs: s.intervalMs, howMade: s.howMade, scenario: input.scenario, fullCmdline: false, triggerSample: input.triggerSample, scope: s.scope };
-      await runStepsSliced(captureTreeSteps(tmp, input.samples, description), this.slice);
+      const files = captureFiles(input.samples);
+      const current = (this.current = { dir, written: 0, files });
+      await runStepsSliced(counted(captureTreeSteps(tmp, input.samples, description), () => current.written++), this.slice);
       const bytes = await runStepsSliced(diskBytesSteps(tmp), this.slice);
       commitPartial(tmp, dir);
       this.kept.push({ dir, bytes });

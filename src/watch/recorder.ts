@@ -14,7 +14,8 @@ import { createMachineSampler } from '../sample/machine/sampler.js';
 import { RateController } from '../sample/machine/budget.js';
 import { MachineFeed } from '../sample/machine/feed.js';
 import type { MachineSample } from '../sample/machine/types.js';
-import { BackgroundCaptureWriter, type WatchCaptureInput } from './capture-writer.js';
+import { BIG_PROCESS_THREADS, bigProcessReads } from '../sample/big-process.js';
+import { BackgroundCaptureWriter, type WatchCaptureInput, type WriteProgress } from './capture-writer.js';
 import { firstHit, needsWaitKinds, trackStates, type Condition, type HeldStates, type Hit, type WatchFrame } from './conditions.js';
 import { RecordingProcFs, type RecordedSample } from '../capture/recording-procfs.js';
 import { Ring } from './ring.js';
@@ -43,6 +44,11 @@ export interface WatchOptions {
   readonly onCaptureFailed: (failure: CaptureFailure) => void;
   /** Called after every tick (for a heartbeat on a terminal). */
   readonly onTick?: (status: WatchStatus) => void;
+  /**
+   * Sampling has ended and captures are still to be written: `progress` says how far the
+   * writing is, until the returned promise settles (the CLI shows it on stderr).
+   */
+  readonly onDrain?: (progress: () => WriteProgress) => void;
 }
 
 export interface CaptureReport {
@@ -163,6 +169,8 @@ type TickResult = { readonly frame: WatchFrame; readonly tWallMs: number; readon
  */
 class ProcessTicker {
   private starttime: number | null = null;
+  /** Threads at the last tick: above BIG_PROCESS_THREADS a tick reads what triage reads of a huge process. */
+  private threads = 0;
   constructor(
     private readonly fs: ProcFs,
     private readonly host: HostFacts,
@@ -170,7 +178,8 @@ class ProcessTicker {
   ) {}
 
   tick(rec: RecordingProcFs, pid: number): TickResult {
-    const sample = takeSample(rec, pid);
+    const sample = takeSample(rec, pid, this.threads > BIG_PROCESS_THREADS ? bigProcessReads(this.host.arch) : {});
+    if (sample.process.threads.ok) this.threads = sample.process.threads.value.length;
     const stat = sample.process.stat;
     if (processVanished(sample) || (stat.ok && this.starttime !== null && stat.value.starttime !== this.starttime)) return { gone: sample };
     if (stat.ok) this.starttime = stat.value.starttime;
@@ -295,6 +304,7 @@ export async function runWatch(opts: WatchOptions): Promise<WatchResult> {
 
   const end = async (reason: WatchResult['reason'], message: string): Promise<WatchResult> => {
     if (pending) finish(pending, true);
+    if (writer.backlog > 0) opts.onDrain?.(() => writer.progress);
     await writer.drain();
     return { reason, message, samples, captures: writer.captures };
   };

@@ -203,7 +203,7 @@ describe('proctriage watch (live)', () => {
       } finally {
         expect(await next.stop()).toBe(0);
       }
-      expect(next.stderr).toBe(`proctriage: removed a partial capture left in ${dir} by a proctriage that was killed: ${partial}\n`);
+      expect(next.stderr).toBe(`proctriage: removed a partial capture left in ${dir} by a proctriage that was killed or stopped at once: ${partial}\n`);
       expect(next.lines).toEqual([]);
       expect(capturesIn(dir)).toEqual([notOurs, live.slice(dir.length + 1)].sort());
     } finally {
