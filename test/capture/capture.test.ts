@@ -108,7 +108,7 @@ describe('capture', () => {
       expect(readdirSync(parent)).toEqual([partial]);
       const next = await runCli(['capture', String(sleeper.pid), '-o', join(parent, 'second'), '--samples', '1']);
       expect(next.code, next.stderr).toBe(0);
-      expect(next.stderr).toBe(`proctriage: removed a partial capture left in ${parent} by a proctriage that was killed: ${partial}\n`);
+      expect(next.stderr).toBe(`proctriage: removed a partial capture left in ${parent} by a proctriage that was killed or stopped at once: ${partial}\n`);
       expect(readdirSync(parent)).toEqual(['second']);
     } finally {
       await sleeper.stop();
