@@ -98,8 +98,9 @@ export class Dashboard extends ScreenLoop<BackToTop> {
     }
     // From top, Esc with nothing open (and no capture to cancel) goes back as q does.
     if (intent.type === 'close' && this.options.fromTop && !this.capturing && this.ui.overlay === 'none') return this.finish({ back: true });
-    // While a capture is written, c or Esc cancels it (and does nothing else).
-    if (this.capturing && (intent.type === 'capture' || intent.type === 'close')) {
+    // While a capture is written, c or Esc cancels it (and does nothing else); Esc first closes
+    // a window opened over the dashboard (the help, the tree), the nearest thing it can close.
+    if (this.capturing && (intent.type === 'capture' || (intent.type === 'close' && this.ui.overlay === 'none'))) {
       this.capturing.abort();
       this.requestRender();
       return;

@@ -2,6 +2,7 @@
  * The live process goes away: it exits, its pid is reused by another process (start time
  * differs), or threads end between two reads of the same sample. No crash, no mixed data.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -202,4 +203,25 @@ describe('threads end while a sample is read', () => {
       await churn.stop();
     }
   });
+
+  it('watch of a process churning 300 threads a second stops on SIGTERM with its capture written, and the capture replays', async () => {
+    const churn = await spawnThreadChurn(300);
+    const dir = join(scratch, 'watch-churn');
+    const child = spawn(process.execPath, [join(PROJECT, 'bin', 'proctriage'), 'watch', String(churn.pid), '--when', 'threads:running>=1', '--when', 'state:S', '--capture', dir, '--before', '1', '--after', '30', '--interval', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      await sleep(2500);
+      child.kill('SIGTERM');
+      expect(await closed, stderr).toBe(0);
+      expect(stderr).toContain('SIGTERM: sampling stops');
+      const replay = new ReplaySession(loadCapture(join(dir, '0001')));
+      expect(replay.sampleCount).toBeGreaterThan(2);
+      for (let i = 0; i < replay.sampleCount; i++) expect(replay.at(i).diagnosis!.threads.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await churn.stop();
+    }
+  }, 60_000);
 });

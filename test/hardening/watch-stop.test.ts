@@ -19,7 +19,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'proctriage-watch-stop-'));
 let big: Spawned;
 
 beforeAll(async () => {
-  big = await spawnManyThreads(10_000, 'cond');
+  big = await spawnManyThreads(10_000, 'futex');
 }, 120_000);
 afterAll(async () => {
   await big?.stop();

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { AS_NOBODY, cliCopyForNobody } from '../hardening/support.js';
-import { spawnEpollIdle, spawnFutexLockQueue, spawnManyThreads, spawnSleeper, spawnWaitpidParent, stopAll, type Spawned } from '../support/spawners.js';
+import { spawnEpollIdle, spawnFutexLockQueue, spawnManyThreads, spawnSleeper, spawnThreadChurn, spawnWaitpidParent, stopAll, type Spawned } from '../support/spawners.js';
 import { BIN, ensureBuilt } from './support/build.js';
 import { Tmux, tmuxAvailable, type TmuxPane } from './support/tmux.js';
 
@@ -203,6 +203,29 @@ describe('attach: keys on an idle event loop and a lock queue', () => {
     expect(Date.now() - asked).toBeLessThan(5_000);
     await big.stop();
     expect(readdirSync(work).some((n) => n.includes('.partial'))).toBe(false);
+  }, 90_000);
+
+  it('on a process churning 300 threads a second, keys answer during a capture and the capture replays', async () => {
+    const churn = await spawnThreadChurn(300);
+    const dirs = () => readdirSync(work).filter((n) => n.startsWith(`proctriage-${churn.pid}-`));
+    try {
+      const pane = open(`attach ${churn.pid} --capture-dir ${work}`, { cols: 160, rows: 45 });
+      await pane.waitFor('threads (', 20_000);
+      pane.keys('c');
+      await pane.waitFor(/capturing pid \d+/, 10_000);
+      pane.keys('?');
+      await pane.waitFor('help — ? or Esc closes', 5_000);
+      pane.keys('Escape');
+      const screen = await pane.waitFor(/capture written to \S+/, 30_000);
+      const written = /capture written to (\S+)/.exec(screen)![1]!;
+      expect(dirs().length).toBe(1);
+      pane.keys('q');
+      expect((await ended(pane)).code).toBe(0);
+      const replay = await runCli(['triage', '--replay', written]);
+      expect(replay.code, replay.stderr).toBe(0);
+    } finally {
+      await churn.stop();
+    }
   }, 90_000);
 
   it('freezes on the last sample, marked EXITED, when the process exits', async () => {
